@@ -1,0 +1,78 @@
+# Set-up is two commands, each enough on its own on a fresh machine:
+#   make book   - build the book into _build/html (executes every chapter)
+#   make test   - run the tests
+# Both create .venv when it is missing and install what they need from
+# pyproject.toml; later runs redo only what changed.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# meson-python runs `meson` and `ninja` from PATH when pip builds without
+# isolation, so the venv's bin goes first.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+PIP := $(BIN)/python -m pip --quiet
+
+KERNELS_SOURCES := pyproject.toml meson.build $(wildcard kernels/*.py kernels/*.pyx kernels/*.pxd)
+CHAPTERS := $(wildcard book/*.md)
+NOTEBOOK_DIR := _build/notebooks
+# Sphinx warnings are errors, references are checked, and every problem is
+# reported before the build fails.
+JB_FLAGS ?= -W -n --keep-going
+
+.PHONY: book test notebooks check-notebooks lint format install clean
+.DELETE_ON_ERROR:
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --upgrade "pip>=25.1"
+
+# One stamp per dependency group of pyproject.toml (pip >= 25.1: --group).
+$(VENV)/.group-%: pyproject.toml | $(BIN)/python
+	$(PIP) install --group $*
+	@touch $@
+
+# A regular (not editable) install: `cimport kernels.gaussian` from a
+# %%cython cell finds the installed .pxd files, which meson-python's editable
+# installs do not provide (cython/cython#5232).
+$(VENV)/.kernels: $(KERNELS_SOURCES) $(VENV)/.group-build
+	$(PIP) install --no-build-isolation .
+	@touch $@
+
+install: $(VENV)/.kernels
+
+test: $(VENV)/.kernels $(VENV)/.group-test
+	$(BIN)/pytest
+
+# Each chapter's notebook, paired by jupytext (see [tool.jupytext]).
+notebooks: $(VENV)/.group-book
+	$(BIN)/jupytext --quiet --sync $(CHAPTERS)
+	@echo "Notebooks: $(CURDIR)/$(NOTEBOOK_DIR)"
+
+book: _build/html/index.html
+	@echo "Book: $(CURDIR)/_build/html/index.html"
+
+# An incremental build re-executes only the chapters that changed; when the
+# kernels or the configuration changed, every chapter is built again.
+_build/html/index.html: $(CHAPTERS) _config.yml _toc.yml $(VENV)/.kernels $(VENV)/.group-book
+	$(BIN)/jupyter-book build . $(JB_FLAGS) \
+		$(if $(filter $(VENV)/.kernels _config.yml _toc.yml,$?),--all)
+
+# Run every generated notebook top to bottom in a fresh kernel, as a reader
+# who downloads it would.
+check-notebooks: notebooks $(VENV)/.kernels
+	$(BIN)/pytest --nbmake --nbmake-timeout=900 -p no:cacheprovider \
+		-o addopts="" $(NOTEBOOK_DIR)
+
+lint: $(VENV)/.group-lint
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/cython-lint kernels
+
+# Fix what the linters can fix by themselves.
+format: $(VENV)/.group-lint
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf _build build

@@ -1,0 +1,8 @@
+# Declarations of kernels.gaussian, for LowLevelCallable.from_cython and for
+# other Cython code to cimport.
+
+# start-gauss-decl
+# exp(-a x**2), with ``a`` read from user_data (a ``double *``).
+# Taken by scipy.integrate.quad under the signature "double (double, void *)".
+cdef api double gauss(double x, void *user_data) noexcept nogil
+# end-gauss-decl

@@ -1,0 +1,55 @@
+"""The book's running example: the integrand exp(-a x**2) in C.
+
+``gauss`` is exported in ``__pyx_capi__`` under the C signature
+``double (double, void *)``, so ``scipy.LowLevelCallable.from_cython`` can
+hand it to ``scipy.integrate.quad``.  ``gaussian_callable(a)`` returns such a
+callable whose ``user_data`` owns a copy of ``a``.
+"""
+import math
+import numbers
+import sys
+
+from libc.math cimport exp
+
+from kernels.capsules cimport double_capsule
+
+from scipy import LowLevelCallable
+
+
+# start-gauss
+cdef api double gauss(double x, void *user_data) noexcept nogil:
+    cdef double a = (<double *>user_data)[0]
+    return exp(-a * x * x)
+# end-gauss
+
+
+# start-factory
+def gaussian_callable(a):
+    """Return a ``scipy.LowLevelCallable`` for exp(-a x**2) with a > 0.
+
+    The callable's ``user_data`` is a capsule that owns a copy of ``a``
+    (allocated with ``PyMem_Malloc``, freed by the capsule's destructor).
+    Pass it to ``scipy.integrate.quad`` in place of a Python function.
+    """
+    user_data = double_capsule(check_gaussian_parameter(a))
+    return LowLevelCallable.from_cython(sys.modules[__name__], "gauss", user_data)
+# end-factory
+
+
+def check_gaussian_parameter(a):
+    """Return ``a`` as a float if exp(-a x**2) is integrable over the real line.
+
+    TypeError if ``a`` is not a real number; ValueError if it is not finite
+    and positive.
+    """
+    if isinstance(a, bool) or not isinstance(a, numbers.Real):
+        raise TypeError(f"a must be a real number, got {type(a).__name__} {a!r}")
+    a = float(a)
+    if not math.isfinite(a):
+        raise ValueError(f"a must be a finite positive number, got {a!r}")
+    if a <= 0:
+        raise ValueError(
+            f"a must be > 0, got {a!r}: for a <= 0 the integral of exp(-a x**2) "
+            "over the real line diverges"
+        )
+    return a
