@@ -122,6 +122,20 @@ def read_doubles(capsule):
     return out
 
 
+def set_double(capsule, Py_ssize_t index, double value):
+    """Overwrite element ``index`` of a capsule's buffer in place.
+
+    Every callable that holds this capsule sees the new value at its next
+    call: reusing one callable this way saves an allocation per integral, but
+    two threads must never share it while one of them updates it.
+    """
+    cdef double *buffer = doubles_of(capsule)
+    cdef Py_ssize_t n = <Py_ssize_t>PyCapsule_GetContext(capsule)
+    if not 0 <= index < n:
+        raise IndexError(f"index {index} out of range for a buffer of {n} doubles")
+    buffer[index] = value
+
+
 def live_buffers():
     """Return how many buffers made here are alive (allocated, not yet freed)."""
     return _live

@@ -3,7 +3,9 @@
 ``gauss`` is exported in ``__pyx_capi__`` under the C signature
 ``double (double, void *)``, so ``scipy.LowLevelCallable.from_cython`` can
 hand it to ``scipy.integrate.quad``.  ``gaussian_callable(a)`` returns such a
-callable whose ``user_data`` owns a copy of ``a``.
+callable whose ``user_data`` owns a copy of ``a``.  ``gauss_nd`` and
+``gaussian_nd_callable(a)`` are the same in any number of dimensions, as
+``double (int, double *, void *)`` for dblquad, tplquad and nquad.
 """
 import math
 import numbers
@@ -23,6 +25,17 @@ cdef api double gauss(double x, void *user_data) noexcept nogil:
 # end-gauss
 
 
+# start-gauss-nd
+cdef api double gauss_nd(int n, double *xx, void *user_data) noexcept nogil:
+    cdef double a = (<double *>user_data)[0]
+    cdef double r2 = 0.0
+    cdef int i
+    for i in range(n):
+        r2 += xx[i] * xx[i]
+    return exp(-a * r2)
+# end-gauss-nd
+
+
 # start-factory
 def gaussian_callable(a):
     """Return a ``scipy.LowLevelCallable`` for exp(-a x**2) with a > 0.
@@ -34,6 +47,17 @@ def gaussian_callable(a):
     user_data = double_capsule(check_gaussian_parameter(a))
     return LowLevelCallable.from_cython(sys.modules[__name__], "gauss", user_data)
 # end-factory
+
+
+def gaussian_nd_callable(a):
+    """Return a ``scipy.LowLevelCallable`` for exp(-a |x|**2) in any dimension.
+
+    Its signature is ``double (int, double *, void *)``: ``dblquad``,
+    ``tplquad`` and ``nquad`` pass all the integration variables in ``xx``.
+    ``user_data`` owns a copy of ``a``, as for ``gaussian_callable``.
+    """
+    user_data = double_capsule(check_gaussian_parameter(a))
+    return LowLevelCallable.from_cython(sys.modules[__name__], "gauss_nd", user_data)
 
 
 def check_gaussian_parameter(a):

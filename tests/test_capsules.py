@@ -119,3 +119,24 @@ def test_failed_calls_leave_no_buffer_alive():
         with pytest.raises((TypeError, ValueError)):
             capsules.array_capsule(bad)
     assert capsules.live_buffers() == before
+
+
+def test_set_double_updates_a_reused_callable_in_place():
+    llc = gaussian.gaussian_callable(1.0)
+    for a in (0.5, 2.0, 8.0):
+        capsules.set_double(llc.user_data, 0, a)
+        value, _ = integrate.quad(llc, -np.inf, np.inf)
+        assert value == pytest.approx(np.sqrt(np.pi / a), rel=1e-10)
+
+
+@pytest.mark.parametrize("index", [-1, 1, 100])
+def test_set_double_out_of_range_raises_index_error(index):
+    capsule = capsules.double_capsule(1.0)
+    with pytest.raises(IndexError, match="out of range"):
+        capsules.set_double(capsule, index, 2.0)
+    assert capsules.read_doubles(capsule).tolist() == [1.0]
+
+
+def test_set_double_rejects_foreign_capsules():
+    with pytest.raises(TypeError, match="expected a capsule made by kernels"):
+        capsules.set_double(gaussian.__pyx_capi__["gauss"], 0, 1.0)

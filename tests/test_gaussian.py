@@ -127,3 +127,26 @@ def test_bad_input_allocates_nothing():
         with pytest.raises((TypeError, ValueError)):
             gaussian.gaussian_callable(bad)
     assert capsules.live_buffers() == before
+
+
+def test_gauss_nd_capsule_is_named_by_its_c_signature():
+    assert capsule_name(gaussian.__pyx_capi__["gauss_nd"]) == (
+        "double (int, double *, void *)"
+    )
+
+
+@pytest.mark.parametrize("a", [0.5, 1.0, 3.0])
+def test_dblquad_and_tplquad_match_pi_over_a_to_the_n_over_2(a):
+    llc = gaussian.gaussian_nd_callable(a)
+    inf = np.inf
+    two, _ = integrate.dblquad(llc, -inf, inf, -inf, inf)
+    three, _ = integrate.tplquad(llc, -inf, inf, -inf, inf, -inf, inf)
+    assert two == pytest.approx((math.pi / a) ** 1.0, rel=1e-8)
+    assert three == pytest.approx((math.pi / a) ** 1.5, rel=1e-8)
+
+
+def test_gaussian_nd_callable_validates_a_like_the_1d_factory():
+    with pytest.raises(ValueError, match="diverges"):
+        gaussian.gaussian_nd_callable(-1.0)
+    with pytest.raises(TypeError, match="real number"):
+        gaussian.gaussian_nd_callable("2")

@@ -1,0 +1,50 @@
+"""The C integrand of gauss_c.c, loaded through ctypes or cffi.
+
+Both return a foreign function pointer that ``scipy.LowLevelCallable`` accepts;
+SciPy reads the C signature from the pointer's declared types.
+"""
+
+import ctypes
+import pathlib
+
+__all__ = ["cffi_gauss", "ctypes_gauss", "library_path"]
+
+
+def library_path():
+    """Path of the shared library built from gauss_c.c, installed with kernels."""
+    here = pathlib.Path(__file__).parent
+    found = sorted(here.glob("*gauss_c.*"))
+    found = [p for p in found if p.suffix in (".so", ".dylib", ".dll")]
+    if not found:
+        raise ImportError(
+            f"no gauss_c shared library in {here}: reinstall kernels "
+            "(`make install` or `pip install .`)"
+        )
+    return found[0]
+
+
+# start-ctypes
+def ctypes_gauss():
+    """Return gauss_c as a ctypes function pointer: double (double, void *)."""
+    lib = ctypes.CDLL(str(library_path()))
+    function = lib.gauss_c
+    function.restype = ctypes.c_double
+    function.argtypes = [ctypes.c_double, ctypes.c_void_p]
+    return function
+
+
+# end-ctypes
+
+
+# start-cffi
+def cffi_gauss():
+    """Return ``(ffi, gauss_c)``: gauss_c as a cffi function pointer."""
+    import cffi
+
+    ffi = cffi.FFI()
+    ffi.cdef("double gauss_c(double x, void *user_data);")
+    lib = ffi.dlopen(str(library_path()))
+    return ffi, lib.gauss_c
+
+
+# end-cffi
