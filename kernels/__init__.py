@@ -2,12 +2,15 @@
 
 - ``kernels.gaussian``: the integrand exp(-a x**2) as ``double (double, void *)``
   and ``gaussian_callable(a)``, a ready ``scipy.LowLevelCallable``.
+  ``gauss_nd`` and ``gaussian_nd_callable(a)`` do the same in n dimensions.
 - ``kernels.capsules``: PyCapsules that own a ``PyMem_Malloc``'d buffer of doubles,
   for ``user_data``, and ``live_buffers()`` to count the buffers alive.
+- ``kernels.seed``: the same callable from two capsules built by hand.
+- ``kernels.native``: the integrand in plain C, through ctypes or cffi.
 """
 
 try:
-    from kernels import capsules, gaussian
+    from kernels import capsules, gaussian, native, seed
 except ImportError as exc:  # pragma: no cover - exercised by hand
     raise ImportError(
         "kernels' compiled modules cannot be imported "
@@ -17,4 +20,4 @@ except ImportError as exc:  # pragma: no cover - exercised by hand
         "uncompiled sources in kernels/ hide the installed package."
     ) from exc
 
-__all__ = ["capsules", "gaussian"]
+__all__ = ["capsules", "gaussian", "native", "seed"]

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy import LowLevelCallable, integrate
 
-from kernels import capsules, gaussian
+from kernels import capsules, gaussian, seed
 
 SIGNATURE = "double (double, void *)"
 # The sweep of the book's first chapter.
@@ -150,3 +150,22 @@ def test_gaussian_nd_callable_validates_a_like_the_1d_factory():
         gaussian.gaussian_nd_callable(-1.0)
     with pytest.raises(TypeError, match="real number"):
         gaussian.gaussian_nd_callable("2")
+
+
+@pytest.mark.parametrize("a", [0.2, 1.0, 9.0])
+def test_seed_recipe_capsules_integrate_to_closed_form(a):
+    llc = seed.capsule_callable(a)
+    assert llc.signature == SIGNATURE
+    assert capsule_name(llc.function) == SIGNATURE
+    value, _ = integrate.quad(llc, -np.inf, np.inf)
+    assert value == pytest.approx(closed_form(a), rel=1e-10)
+
+
+def test_seed_recipe_validates_a_and_frees_its_buffer():
+    before = capsules.live_buffers()
+    with pytest.raises(ValueError, match="diverges"):
+        seed.capsule_callable(0.0)
+    llc = seed.capsule_callable(1.0)
+    assert capsules.live_buffers() == before + 1
+    del llc
+    assert capsules.live_buffers() == before
