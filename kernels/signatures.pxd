@@ -1,15 +1,13 @@
 # Declarations of kernels.signatures: one tiny integrand for each of the two
 # scipy.integrate.quad signatures that kernels.gaussian does not use.
 
-# start-gauss-fixed-decl
+# start-signatures-decl
 # exp(-x**2), with nothing to read a parameter from.
 # Taken by scipy.integrate.quad under the signature "double (double)".
 cdef api double gauss_fixed(double x) noexcept nogil
-# end-gauss-fixed-decl
 
-# start-gauss-args-decl
 # exp(-a x**2) with x = xx[0] and a = xx[1], from quad's ``args=(a,)``.
 # Taken by scipy.integrate.quad under the signature "double (int, double *)";
 # n is the length of xx, 1 + len(args). NaN unless n == 2.
 cdef api double gauss_args(int n, double *xx) noexcept nogil
-# end-gauss-args-decl
+# end-signatures-decl

@@ -18,9 +18,8 @@ cdef api double gauss_fixed(double x) noexcept nogil:
 
 # start-gauss-args
 cdef api double gauss_args(int n, double *xx) noexcept nogil:
-    # xx[0] is x; xx[1:] are quad's args. Only xx[0:n] may be read: with no
-    # args (n == 1) xx[1] is not ours, and a C callback cannot raise, so it
-    # returns NaN, which quad reports, for any args other than exactly (a,).
+    # xx[0] is x and xx[1:] are quad's args; only xx[:n] may be read.
+    # A C callback cannot raise: for any args but (a,), return NaN.
     if n != 2:
         return NAN
     return exp(-xx[1] * xx[0] * xx[0])
