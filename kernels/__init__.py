@@ -6,11 +6,13 @@
 - ``kernels.capsules``: PyCapsules that own a ``PyMem_Malloc``'d buffer of doubles,
   for ``user_data``, and ``live_buffers()`` to count the buffers alive.
 - ``kernels.seed``: the same callable from two capsules built by hand.
+- ``kernels.signatures``: exp(-x**2) as ``double (double)`` and exp(-a x**2) as
+  ``double (int, double *)``, with ``a`` from ``quad``'s ``args``.
 - ``kernels.native``: the integrand in plain C, through ctypes or cffi.
 """
 
 try:
-    from kernels import capsules, gaussian, native, seed
+    from kernels import capsules, gaussian, native, seed, signatures
 except ImportError as exc:  # pragma: no cover - exercised by hand
     raise ImportError(
         "kernels' compiled modules cannot be imported "
@@ -20,4 +22,4 @@ except ImportError as exc:  # pragma: no cover - exercised by hand
         "uncompiled sources in kernels/ hide the installed package."
     ) from exc
 
-__all__ = ["capsules", "gaussian", "native", "seed"]
+__all__ = ["capsules", "gaussian", "native", "seed", "signatures"]

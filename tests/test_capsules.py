@@ -1,5 +1,6 @@
 """Claims the book makes about kernels.capsules: ownership and no leaks."""
 
+import ctypes
 import gc
 import tracemalloc
 
@@ -140,3 +141,21 @@ def test_set_double_out_of_range_raises_index_error(index):
 def test_set_double_rejects_foreign_capsules():
     with pytest.raises(TypeError, match="expected a capsule made by kernels"):
         capsules.set_double(gaussian.__pyx_capi__["gauss"], 0, 1.0)
+
+
+def test_helpers_are_exported_for_cimport_under_signatures_quad_rejects():
+    # Declared in capsules.pxd, so Cython exports them in __pyx_capi__ even
+    # without `api`; their C signatures are none of quad's.
+    get_name = ctypes.pythonapi.PyCapsule_GetName
+    get_name.restype = ctypes.c_char_p
+    get_name.argtypes = [ctypes.py_object]
+    names = {k: get_name(v).decode() for k, v in capsules.__pyx_capi__.items()}
+    assert names["doubles_of"] == "double *(PyObject *)"
+    assert names["alloc_doubles"] == "double *(Py_ssize_t)"
+    quad_signatures = {
+        "double (double)",
+        "double (double, void *)",
+        "double (int, double *)",
+        "double (int, double *, void *)",
+    }
+    assert not quad_signatures & set(names.values())

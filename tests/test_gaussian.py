@@ -169,3 +169,52 @@ def test_seed_recipe_validates_a_and_frees_its_buffer():
     assert capsules.live_buffers() == before + 1
     del llc
     assert capsules.live_buffers() == before
+
+
+def test_seed_module_exports_no_c_api():
+    # No .pxd and no `cdef api`: nothing for from_cython to find.
+    assert not hasattr(seed, "__pyx_capi__")
+    with pytest.raises(ValueError, match="not a Cython module with __pyx_capi__"):
+        LowLevelCallable.from_cython(seed, "gauss")
+
+
+def test_from_cython_names_the_missing_function():
+    with pytest.raises(ValueError, match="No function 'gaus' found in __pyx_capi__"):
+        LowLevelCallable.from_cython(gaussian, "gaus")
+
+
+def test_scipys_inner_capsule_holds_gauss_and_the_user_data_pointer():
+    # A LowLevelCallable is a tuple whose hidden first item is SciPy's own
+    # capsule (internal, but the anatomy chapter shows it).
+    get_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+    get_pointer.restype = ctypes.c_void_p
+    get_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
+    get_context = ctypes.pythonapi.PyCapsule_GetContext
+    get_context.restype = ctypes.c_void_p
+    get_context.argtypes = [ctypes.py_object]
+
+    user_data = capsules.double_capsule(2.5)
+    llc = LowLevelCallable.from_cython(gaussian, "gauss", user_data)
+    inner = tuple.__getitem__(llc, 0)
+    function = gaussian.__pyx_capi__["gauss"]
+    assert capsule_name(inner) == SIGNATURE
+    assert get_pointer(inner, SIGNATURE.encode()) == get_pointer(
+        function, SIGNATURE.encode()
+    )
+    context = get_context(inner)
+    assert context == get_pointer(user_data, b"kernels.capsules.doubles")
+    assert ctypes.c_double.from_address(context).value == 2.5
+
+
+def test_gauss_reads_a_through_a_numpy_pointer_without_copying():
+    values = np.array([2.0])
+    pointer = values.ctypes.data_as(ctypes.c_void_p)
+    llc = LowLevelCallable.from_cython(gaussian, "gauss", pointer)
+    assert integrate.quad(llc, -np.inf, np.inf)[0] == pytest.approx(
+        closed_form(2.0), rel=1e-12
+    )
+    values[0] = 8.0
+    assert integrate.quad(llc, -np.inf, np.inf)[0] == pytest.approx(
+        closed_form(8.0), rel=1e-12
+    )
+    assert pointer._arr is values  # the pointer keeps the array alive
