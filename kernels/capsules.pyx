@@ -65,6 +65,7 @@ cdef object own_doubles(double *buffer, Py_ssize_t n):
     return capsule
 
 
+# start-doubles-of
 cdef double *doubles_of(object capsule) except NULL:
     if not PyCapsule_IsValid(capsule, BUFFER_NAME):
         raise TypeError(
@@ -72,6 +73,7 @@ cdef double *doubles_of(object capsule) except NULL:
             f"(double_capsule or array_capsule), got {type(capsule).__name__}"
         )
     return <double *>PyCapsule_GetPointer(capsule, BUFFER_NAME)
+# end-doubles-of
 
 
 cpdef object double_capsule(double value):
