@@ -124,6 +124,7 @@ def read_doubles(capsule):
     return out
 
 
+# start-set-double
 def set_double(capsule, Py_ssize_t index, double value):
     """Overwrite element ``index`` of a capsule's buffer in place.
 
@@ -136,6 +137,7 @@ def set_double(capsule, Py_ssize_t index, double value):
     if not 0 <= index < n:
         raise IndexError(f"index {index} out of range for a buffer of {n} doubles")
     buffer[index] = value
+# end-set-double
 
 
 def live_buffers():
