@@ -13,7 +13,7 @@ from cpython.pycapsule cimport PyCapsule_New
 
 # start-leaky
 def leaky_double_capsule(double value):
-    """WRONG: return a capsule pointing at a copy of ``value`` that is never freed.
+    """WRONG: return a capsule pointing at a copy of ``value``, never freed.
 
     The capsule has no destructor, so the ``PyMem_Malloc``'d double outlives
     it: every call leaks 8 bytes.  For the book's demonstration only; use
@@ -23,5 +23,6 @@ def leaky_double_capsule(double value):
     if buffer == NULL:
         raise MemoryError("cannot allocate one double")
     buffer[0] = value
-    return PyCapsule_New(<void *>buffer, b"kernels.leaky.double", NULL)  # no destructor
+    # NULL: no destructor, so nothing ever frees buffer.
+    return PyCapsule_New(<void *>buffer, b"kernels.leaky.double", NULL)
 # end-leaky

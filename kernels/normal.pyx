@@ -60,7 +60,9 @@ def normal_params_capsule(mu, sigma):
     """
     global _live
     mu, sigma = check_normal_parameters(mu, sigma)
-    cdef normal_params *params = <normal_params *>PyMem_Malloc(sizeof(normal_params))
+    cdef normal_params *params = <normal_params *>PyMem_Malloc(
+        sizeof(normal_params)
+    )
     if params == NULL:
         raise MemoryError("cannot allocate a normal_params struct")
     params.mu = mu
@@ -77,13 +79,15 @@ def normal_params_capsule(mu, sigma):
 
 # start-normal-callable
 def normal_callable(mu, sigma):
-    """Return a ``scipy.LowLevelCallable`` for the normal density N(mu, sigma**2).
+    """Return a ``scipy.LowLevelCallable`` for the density of N(mu, sigma**2).
 
-    Its ``user_data`` is a capsule that owns a ``normal_params`` struct with
-    copies of ``mu`` and ``sigma``.  Validation as for ``normal_params_capsule``.
+    Its ``user_data`` is a capsule that owns a ``normal_params`` struct
+    with copies of ``mu`` and ``sigma``.  Validation as for
+    ``normal_params_capsule``.
     """
     user_data = normal_params_capsule(mu, sigma)
-    return LowLevelCallable.from_cython(sys.modules[__name__], "normal_pdf", user_data)
+    module = sys.modules[__name__]
+    return LowLevelCallable.from_cython(module, "normal_pdf", user_data)
 # end-normal-callable
 
 
