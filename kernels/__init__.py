@@ -5,14 +5,18 @@
   ``gauss_nd`` and ``gaussian_nd_callable(a)`` do the same in n dimensions.
 - ``kernels.capsules``: PyCapsules that own a ``PyMem_Malloc``'d buffer of doubles,
   for ``user_data``, and ``live_buffers()`` to count the buffers alive.
+- ``kernels.normal``: the normal density, its (mu, sigma) in a C struct that a
+  capsule owns; ``normal_callable(mu, sigma)`` and ``set_normal_params``.
 - ``kernels.seed``: the same callable from two capsules built by hand.
 - ``kernels.signatures``: exp(-x**2) as ``double (double)`` and exp(-a x**2) as
   ``double (int, double *)``, with ``a`` from ``quad``'s ``args``.
+- ``kernels.leaky``: WRONG on purpose, a capsule without a destructor that leaks;
+  only for the ownership chapter's demonstration.
 - ``kernels.native``: the integrand in plain C, through ctypes or cffi.
 """
 
 try:
-    from kernels import capsules, gaussian, native, seed, signatures
+    from kernels import capsules, gaussian, leaky, native, normal, seed, signatures
 except ImportError as exc:  # pragma: no cover - exercised by hand
     raise ImportError(
         "kernels' compiled modules cannot be imported "
@@ -22,4 +26,12 @@ except ImportError as exc:  # pragma: no cover - exercised by hand
         "uncompiled sources in kernels/ hide the installed package."
     ) from exc
 
-__all__ = ["capsules", "gaussian", "native", "seed", "signatures"]
+__all__ = [
+    "capsules",
+    "gaussian",
+    "leaky",
+    "native",
+    "normal",
+    "seed",
+    "signatures",
+]

@@ -65,6 +65,7 @@ cdef object own_doubles(double *buffer, Py_ssize_t n):
     return capsule
 
 
+# start-doubles-of
 cdef double *doubles_of(object capsule) except NULL:
     if not PyCapsule_IsValid(capsule, BUFFER_NAME):
         raise TypeError(
@@ -72,6 +73,7 @@ cdef double *doubles_of(object capsule) except NULL:
             f"(double_capsule or array_capsule), got {type(capsule).__name__}"
         )
     return <double *>PyCapsule_GetPointer(capsule, BUFFER_NAME)
+# end-doubles-of
 
 
 cpdef object double_capsule(double value):
@@ -122,6 +124,7 @@ def read_doubles(capsule):
     return out
 
 
+# start-set-double
 def set_double(capsule, Py_ssize_t index, double value):
     """Overwrite element ``index`` of a capsule's buffer in place.
 
@@ -134,6 +137,7 @@ def set_double(capsule, Py_ssize_t index, double value):
     if not 0 <= index < n:
         raise IndexError(f"index {index} out of range for a buffer of {n} doubles")
     buffer[index] = value
+# end-set-double
 
 
 def live_buffers():

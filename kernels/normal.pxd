@@ -1,0 +1,24 @@
+# Declarations of kernels.normal, for LowLevelCallable.from_cython and for
+# other Cython code to cimport.
+#
+# The parameters of the normal density live in a C struct that a capsule owns:
+# the struct is allocated with PyMem_Malloc when the capsule is made and freed
+# by the capsule's destructor, exactly once.  SciPy passes the struct to the
+# callback as ``void *user_data``; the struct's type never appears in the
+# exported signature, which stays plain C.
+
+# start-struct
+ctypedef struct normal_params:
+    double mu     # the mean
+    double sigma  # the standard deviation, finite and > 0
+# end-struct
+
+# start-normal-pdf-decl
+# The normal density with the mean and standard deviation read from
+# user_data (a ``normal_params *``).
+# Taken by scipy.integrate.quad under the signature "double (double, void *)".
+cdef api double normal_pdf(double x, void *user_data) noexcept nogil
+# end-normal-pdf-decl
+
+# The struct of a capsule made by kernels.normal; TypeError for any other object.
+cdef normal_params *params_of(object capsule) except NULL

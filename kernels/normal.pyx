@@ -1,0 +1,147 @@
+"""The normal density, with its two parameters in a struct that a capsule owns.
+
+``normal_pdf`` is exported in ``__pyx_capi__`` under ``double (double, void *)``;
+its ``user_data`` points at a ``normal_params`` struct (mean and standard
+deviation).  ``normal_callable(mu, sigma)`` returns a ``scipy.LowLevelCallable``
+whose ``user_data`` capsule owns such a struct, and ``set_normal_params``
+overwrites the struct in place so that one callable can be reused.
+``live_params()`` counts the structs allocated here and not yet freed.
+"""
+import math
+import numbers
+import sys
+
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.pycapsule cimport (
+    PyCapsule_GetPointer,
+    PyCapsule_IsValid,
+    PyCapsule_New,
+)
+from libc.math cimport exp, M_PI, sqrt
+
+from scipy import LowLevelCallable
+
+# The name every parameter capsule made here carries.
+cdef const char *PARAMS_NAME = b"kernels.normal.params"
+
+cdef double INV_SQRT_2PI = 1.0 / sqrt(2.0 * M_PI)
+
+# Structs allocated here and not yet freed.  It changes only with the GIL held
+# (allocation from Python, destruction in the capsule's deallocation).
+cdef Py_ssize_t _live = 0
+
+
+# start-normal-pdf
+cdef api double normal_pdf(double x, void *user_data) noexcept nogil:
+    cdef normal_params *p = <normal_params *>user_data
+    cdef double z = (x - p.mu) / p.sigma
+    return INV_SQRT_2PI / p.sigma * exp(-0.5 * z * z)
+# end-normal-pdf
+
+
+# start-params-destructor
+cdef void _free_params(object capsule) noexcept:
+    # Runs in the capsule's deallocation, with the GIL held; it frees the one
+    # struct this capsule owns and touches nothing else.
+    global _live
+    cdef void *params = PyCapsule_GetPointer(capsule, PARAMS_NAME)
+    if params != NULL:
+        PyMem_Free(params)
+        _live -= 1
+# end-params-destructor
+
+
+# start-params-capsule
+def normal_params_capsule(mu, sigma):
+    """Return a capsule that owns a ``normal_params`` struct {mu, sigma}.
+
+    TypeError if ``mu`` or ``sigma`` is not a real number; ValueError if
+    ``mu`` is not finite or ``sigma`` is not finite and > 0.
+    """
+    global _live
+    mu, sigma = check_normal_parameters(mu, sigma)
+    cdef normal_params *params = <normal_params *>PyMem_Malloc(
+        sizeof(normal_params)
+    )
+    if params == NULL:
+        raise MemoryError("cannot allocate a normal_params struct")
+    params.mu = mu
+    params.sigma = sigma
+    _live += 1
+    try:
+        return PyCapsule_New(<void *>params, PARAMS_NAME, &_free_params)
+    except BaseException:
+        PyMem_Free(params)  # no capsule owns it: free it here
+        _live -= 1
+        raise
+# end-params-capsule
+
+
+# start-normal-callable
+def normal_callable(mu, sigma):
+    """Return a ``scipy.LowLevelCallable`` for the density of N(mu, sigma**2).
+
+    Its ``user_data`` is a capsule that owns a ``normal_params`` struct
+    with copies of ``mu`` and ``sigma``.  Validation as for
+    ``normal_params_capsule``.
+    """
+    user_data = normal_params_capsule(mu, sigma)
+    module = sys.modules[__name__]
+    return LowLevelCallable.from_cython(module, "normal_pdf", user_data)
+# end-normal-callable
+
+
+cdef normal_params *params_of(object capsule) except NULL:
+    if not PyCapsule_IsValid(capsule, PARAMS_NAME):
+        raise TypeError(
+            "expected a capsule made by kernels.normal "
+            f"(normal_params_capsule or normal_callable(...).user_data), "
+            f"got {type(capsule).__name__}"
+        )
+    return <normal_params *>PyCapsule_GetPointer(capsule, PARAMS_NAME)
+
+
+# start-set-params
+def set_normal_params(capsule, mu, sigma):
+    """Overwrite the struct a parameter capsule owns, in place.
+
+    Every callable holding this capsule integrates the new density from its
+    next call on.  Not safe when two threads share the capsule.  The new
+    values are validated first: on error the struct is left unchanged.
+    """
+    cdef normal_params *params = params_of(capsule)
+    mu, sigma = check_normal_parameters(mu, sigma)
+    params.mu = mu
+    params.sigma = sigma
+# end-set-params
+
+
+def read_normal_params(capsule):
+    """Return ``(mu, sigma)`` from the struct a parameter capsule owns."""
+    cdef normal_params *params = params_of(capsule)
+    return params.mu, params.sigma
+
+
+def check_normal_parameters(mu, sigma):
+    """Return ``(mu, sigma)`` as floats if they define a normal density.
+
+    TypeError if either is not a real number; ValueError if ``mu`` is not
+    finite or ``sigma`` is not finite and > 0.
+    """
+    for name, value in (("mu", mu), ("sigma", sigma)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise TypeError(
+                f"{name} must be a real number, got {type(value).__name__} {value!r}"
+            )
+    mu = float(mu)
+    sigma = float(sigma)
+    if not math.isfinite(mu):
+        raise ValueError(f"mu must be finite, got {mu!r}")
+    if not (math.isfinite(sigma) and sigma > 0):
+        raise ValueError(f"sigma must be finite and > 0, got {sigma!r}")
+    return mu, sigma
+
+
+def live_params():
+    """Return how many structs made here are alive (allocated, not yet freed)."""
+    return _live

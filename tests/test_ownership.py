@@ -1,0 +1,117 @@
+"""Claims the ownership chapter makes about who keeps what alive.
+
+A ``LowLevelCallable`` is a tuple (raw capsule, function, user_data): the raw
+capsule SciPy builds borrows the user_data pointer, and the tuple keeps the
+user_data capsule, and so its buffer, alive.
+"""
+
+import ctypes
+import gc
+import sys
+import threading
+
+import numpy as np
+import pytest
+from scipy import LowLevelCallable, integrate
+
+from kernels import capsules, gaussian
+
+INF = np.inf
+BOOK_SWEEP = np.linspace(0.1, 10, 10_000)
+
+
+def _pythonapi(name, restype, argtypes):
+    function = getattr(ctypes.pythonapi, name)
+    function.restype = restype
+    function.argtypes = argtypes
+    return function
+
+
+get_name = _pythonapi("PyCapsule_GetName", ctypes.c_char_p, [ctypes.py_object])
+get_pointer = _pythonapi(
+    "PyCapsule_GetPointer", ctypes.c_void_p, [ctypes.py_object, ctypes.c_char_p]
+)
+get_context = _pythonapi("PyCapsule_GetContext", ctypes.c_void_p, [ctypes.py_object])
+
+
+def pointer_of(capsule):
+    return get_pointer(capsule, get_name(capsule))
+
+
+def test_callable_holds_the_very_user_data_capsule_and_one_reference_to_it():
+    capsule = capsules.double_capsule(2.0)
+    before = sys.getrefcount(capsule)
+    llc = LowLevelCallable.from_cython(gaussian, "gauss", capsule)
+    assert llc.user_data is capsule
+    assert sys.getrefcount(capsule) == before + 1
+    del llc
+    assert sys.getrefcount(capsule) == before
+
+
+def test_function_capsule_is_the_modules_own_capi_capsule():
+    llc = gaussian.gaussian_callable(1.0)
+    assert llc.function is gaussian.__pyx_capi__["gauss"]
+
+
+def test_raw_capsule_borrows_the_function_and_user_data_pointers():
+    llc = gaussian.gaussian_callable(1.0)
+    raw = tuple.__getitem__(llc, 0)
+    assert raw is not llc.function
+    assert get_name(raw) == b"double (double, void *)"
+    assert pointer_of(raw) == pointer_of(llc.function)
+    assert get_context(raw) == pointer_of(llc.user_data)
+
+
+def test_buffer_lives_as_long_as_the_callable_not_the_name():
+    before = capsules.live_buffers()
+    capsule = capsules.double_capsule(4.0)
+    llc = LowLevelCallable.from_cython(gaussian, "gauss", capsule)
+    del capsule
+    gc.collect()
+    assert capsules.live_buffers() == before + 1
+    value, _ = integrate.quad(llc, -INF, INF)
+    assert value == pytest.approx(np.sqrt(np.pi / 4.0), rel=1e-10)
+    del llc
+    assert capsules.live_buffers() == before
+
+
+def test_getpointer_with_the_wrong_name_raises_value_error():
+    capsule = capsules.double_capsule(1.0)
+    with pytest.raises(ValueError, match="incorrect name"):
+        get_pointer(capsule, b"double (double, void *)")
+
+
+def test_reused_callable_gives_bitwise_the_same_integrals_as_new_ones():
+    llc = gaussian.gaussian_callable(1.0)
+    for a in BOOK_SWEEP[::97]:
+        capsules.set_double(llc.user_data, 0, a)
+        reused = integrate.quad(llc, -INF, INF)
+        fresh = integrate.quad(gaussian.gaussian_callable(a), -INF, INF)
+        assert reused == fresh
+
+
+def test_a_shared_callable_updated_by_another_thread_gives_the_wrong_integral():
+    # The hazard of in-place updates: thread A sets a = 1, thread B sets a = 4
+    # before A integrates, and A gets B's answer. The events force that order.
+    llc = gaussian.gaussian_callable(1.0)
+    a_has_set, b_has_set = threading.Event(), threading.Event()
+    results = {}
+
+    def thread_a():
+        capsules.set_double(llc.user_data, 0, 1.0)
+        a_has_set.set()
+        b_has_set.wait()
+        results["a"] = integrate.quad(llc, -INF, INF)[0]
+
+    def thread_b():
+        a_has_set.wait()
+        capsules.set_double(llc.user_data, 0, 4.0)
+        b_has_set.set()
+
+    threads = [threading.Thread(target=thread_a), threading.Thread(target=thread_b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results["a"] == pytest.approx(np.sqrt(np.pi / 4.0), rel=1e-10)
+    assert results["a"] != pytest.approx(np.sqrt(np.pi), rel=1e-3)
