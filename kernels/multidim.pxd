@@ -7,7 +7,8 @@
 # exp(-u^T P u / 2) with u = (xx[0], xx[1]) and P, the inverse covariance,
 # read from user_data as three doubles [P00, P01, P11].
 # Taken by dblquad and nquad under "double (int, double *, void *)".
-cdef api double correlated_gauss(int n, double *xx, void *user_data) noexcept nogil
+cdef api double correlated_gauss(int n, double *xx,
+                                 void *user_data) noexcept nogil
 # end-correlated-decl
 
 # start-gauss-args-decl
@@ -18,6 +19,7 @@ cdef api double gauss_args(int n, double *xx) noexcept nogil
 
 # start-record-decl
 # Records each call into user_data and returns 1.0 (so an integral of it is
-# the area or volume of its region).  Taken under "double (int, double *, void *)".
+# the area or volume of its region).
+# Taken under "double (int, double *, void *)".
 cdef api double record_nd(int n, double *xx, void *user_data) noexcept nogil
 # end-record-decl

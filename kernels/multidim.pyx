@@ -1,4 +1,4 @@
-"""Integrands for dblquad, tplquad and nquad, and a probe of what SciPy passes.
+"""Integrands for dblquad, tplquad and nquad, and a probe of what they pass.
 
 ``dblquad``, ``tplquad`` and ``nquad`` call a C integrand with all the
 integration variables in one array ``xx``, innermost first, followed by the
@@ -38,9 +38,10 @@ in each slot of ``xx``, innermost variable first."""
 
 
 # start-correlated
-cdef api double correlated_gauss(int n, double *xx, void *user_data) noexcept nogil:
-    # user_data: the precision matrix P = inverse(cov), as [P00, P01, P11].
-    # xx[0] is the innermost variable (dblquad's y), xx[1] the next (its x).
+cdef api double correlated_gauss(int n, double *xx,
+                                 void *user_data) noexcept nogil:
+    # user_data: the precision matrix P = inverse(cov): [P00, P01, P11].
+    # xx[0] is the innermost variable (dblquad's y), xx[1] the next (x).
     cdef const double *p = <const double *>user_data
     cdef double u, v
     if n < 2:
@@ -53,7 +54,7 @@ cdef api double correlated_gauss(int n, double *xx, void *user_data) noexcept no
 
 # start-gauss-args
 cdef api double gauss_args(int n, double *xx) noexcept nogil:
-    # xx = [x0, ..., x{n-2}, a]: the integration variables, then a from args.
+    # xx = [x0, ..., x{n-2}, a]: the variables, then a from args.
     cdef double a, r2 = 0.0
     cdef int i
     if n < 2:
@@ -66,8 +67,9 @@ cdef api double gauss_args(int n, double *xx) noexcept nogil:
 
 
 # start-record
-cdef api double record_nd(int n, double *xx, void *user_data) noexcept nogil:
-    # user_data: [calls, n, slots, low[0], ..., low[slots-1], high[0], ...].
+cdef api double record_nd(int n, double *xx,
+                          void *user_data) noexcept nogil:
+    # user_data: [calls, n, slots, low[0..slots), high[0..slots)].
     cdef double *record = <double *>user_data
     cdef int slots = <int>record[2]
     cdef int i
@@ -82,11 +84,11 @@ cdef api double record_nd(int n, double *xx, void *user_data) noexcept nogil:
 
 # start-check-covariance
 def check_covariance(cov):
-    """Return ``cov`` as a 2x2 float64 array if it is a covariance matrix.
+    """Return ``cov`` as a 2x2 float64 array if it is a covariance.
 
-    TypeError if ``cov`` is not made of real numbers; ValueError if it is not
-    2x2, has an entry that is not finite, is not symmetric, or is not positive
-    definite.
+    TypeError if ``cov`` is not made of real numbers; ValueError if it
+    is not 2x2, has an entry that is not finite, is not symmetric, or is
+    not positive definite.
     """
     try:
         array = np.asarray(cov)
@@ -99,12 +101,14 @@ def check_covariance(cov):
         )
     if array.shape != (2, 2):
         raise ValueError(
-            "cov must be a 2x2 matrix (correlated_gauss integrates over two "
-            f"variables), got an array of shape {array.shape}"
+            "cov must be a 2x2 matrix (correlated_gauss integrates over "
+            f"two variables), got an array of shape {array.shape}"
         )
     array = array.astype(np.float64)
     if not np.all(np.isfinite(array)):
-        raise ValueError(f"cov must have finite entries, got {array.tolist()}")
+        raise ValueError(
+            f"cov must have finite entries, got {array.tolist()}"
+        )
     upper, lower = float(array[0, 1]), float(array[1, 0])
     if abs(upper - lower) > 1e-12 * max(abs(upper), abs(lower)):
         raise ValueError(
@@ -115,8 +119,8 @@ def check_covariance(cov):
     eigenvalues = np.linalg.eigvalsh(array)
     if eigenvalues[0] <= 0:
         raise ValueError(
-            "cov must be positive definite (a variance > 0 in every direction), "
-            f"got eigenvalues {eigenvalues.tolist()}"
+            "cov must be positive definite (a variance > 0 in every "
+            f"direction), got eigenvalues {eigenvalues.tolist()}"
         )
     return array
 # end-check-covariance
@@ -124,17 +128,19 @@ def check_covariance(cov):
 
 # start-correlated-factory
 def correlated_gaussian_callable(cov):
-    """Return a ``scipy.LowLevelCallable`` for exp(-u^T cov^-1 u / 2) in 2-D.
+    """Return a ``scipy.LowLevelCallable`` for exp(-u^T cov^-1 u / 2).
 
     ``u = (xx[0], xx[1])``: ``cov[0, 0]`` is the variance of the innermost
     variable (dblquad's ``y``). ``user_data`` is a capsule that owns the
-    inverse of ``cov`` as three doubles [P00, P01, P11]. Over the whole plane
-    the integral is 2 pi sqrt(det cov).
+    inverse of ``cov`` as three doubles [P00, P01, P11]. Over the whole
+    plane the integral is 2 pi sqrt(det cov).
     """
     precision = np.linalg.inv(check_covariance(cov))
     if not np.all(np.isfinite(precision)):
         raise ValueError(f"cov is too close to singular to invert: {cov!r}")
-    user_data = array_capsule([precision[0, 0], precision[0, 1], precision[1, 1]])
+    user_data = array_capsule(
+        [precision[0, 0], precision[0, 1], precision[1, 1]]
+    )
     return LowLevelCallable.from_cython(
         sys.modules[__name__], "correlated_gauss", user_data
     )
