@@ -7,6 +7,9 @@
   for ``user_data``, and ``live_buffers()`` to count the buffers alive.
 - ``kernels.normal``: the normal density, its (mu, sigma) in a C struct that a
   capsule owns; ``normal_callable(mu, sigma)`` and ``set_normal_params``.
+- ``kernels.multidim``: integrands for dblquad, tplquad and nquad: a correlated 2-D
+  Gaussian whose covariance lives in ``user_data``, the ``double (int, double *)``
+  route through ``args``, and a callback that records what SciPy passes in ``xx``.
 - ``kernels.seed``: the same callable from two capsules built by hand.
 - ``kernels.signatures``: exp(-x**2) as ``double (double)`` and exp(-a x**2) as
   ``double (int, double *)``, with ``a`` from ``quad``'s ``args``.
@@ -16,7 +19,16 @@
 """
 
 try:
-    from kernels import capsules, gaussian, leaky, native, normal, seed, signatures
+    from kernels import (
+        capsules,
+        gaussian,
+        leaky,
+        multidim,
+        native,
+        normal,
+        seed,
+        signatures,
+    )
 except ImportError as exc:  # pragma: no cover - exercised by hand
     raise ImportError(
         "kernels' compiled modules cannot be imported "
@@ -30,6 +42,7 @@ __all__ = [
     "capsules",
     "gaussian",
     "leaky",
+    "multidim",
     "native",
     "normal",
     "seed",

@@ -1,0 +1,25 @@
+# Declarations of kernels.multidim, for LowLevelCallable.from_cython and for
+# other Cython code to cimport.  In every signature below, ``xx`` holds what
+# scipy.integrate passes: the innermost integration variable first, then the
+# outer ones, then the values of ``args``; ``n`` counts them all.
+
+# start-correlated-decl
+# exp(-u^T P u / 2) with u = (xx[0], xx[1]) and P, the inverse covariance,
+# read from user_data as three doubles [P00, P01, P11].
+# Taken by dblquad and nquad under "double (int, double *, void *)".
+cdef api double correlated_gauss(int n, double *xx,
+                                 void *user_data) noexcept nogil
+# end-correlated-decl
+
+# start-gauss-args-decl
+# exp(-a (x0**2 + ... + x{n-2}**2)) with ``a`` the LAST element of xx,
+# passed through ``args``.  Taken under "double (int, double *)".
+cdef api double gauss_args(int n, double *xx) noexcept nogil
+# end-gauss-args-decl
+
+# start-record-decl
+# Records each call into user_data and returns 1.0 (so an integral of it is
+# the area or volume of its region).
+# Taken under "double (int, double *, void *)".
+cdef api double record_nd(int n, double *xx, void *user_data) noexcept nogil
+# end-record-decl
