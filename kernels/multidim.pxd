@@ -11,12 +11,6 @@ cdef api double correlated_gauss(int n, double *xx,
                                  void *user_data) noexcept nogil
 # end-correlated-decl
 
-# start-gauss-args-decl
-# exp(-a (x0**2 + ... + x{n-2}**2)) with ``a`` the LAST element of xx,
-# passed through ``args``.  Taken under "double (int, double *)".
-cdef api double gauss_args(int n, double *xx) noexcept nogil
-# end-gauss-args-decl
-
 # start-record-decl
 # Records each call into user_data and returns 1.0 (so an integral of it is
 # the area or volume of its region).

@@ -8,9 +8,6 @@ values of ``args``.
   precision matrix P (the inverse of a covariance matrix) in ``user_data``.
   ``correlated_gaussian_callable(cov)`` checks ``cov`` with
   ``check_covariance`` and returns a ready ``scipy.LowLevelCallable``.
-- ``gauss_args`` is exp(-a |x|**2) under ``double (int, double *)``: no
-  ``user_data``, so ``a`` must come in through ``args`` as the last element of
-  ``xx``.  ``gaussian_args_callable()`` wraps it.
 - ``record_nd`` records every call: how many, the ``n`` SciPy passed, and the
   smallest and largest value seen in each slot of ``xx``.
   ``recording_callable(slots)`` makes one and ``read_record`` reads it back.
@@ -50,20 +47,6 @@ cdef api double correlated_gauss(int n, double *xx,
     v = xx[1]
     return exp(-0.5 * (p[0] * u * u + 2.0 * p[1] * u * v + p[2] * v * v))
 # end-correlated
-
-
-# start-gauss-args
-cdef api double gauss_args(int n, double *xx) noexcept nogil:
-    # xx = [x0, ..., x{n-2}, a]: the variables, then a from args.
-    cdef double a, r2 = 0.0
-    cdef int i
-    if n < 2:
-        return NAN  # nothing was passed in args: there is no a
-    a = xx[n - 1]
-    for i in range(n - 1):
-        r2 += xx[i] * xx[i]
-    return exp(-a * r2)
-# end-gauss-args
 
 
 # start-record
@@ -145,17 +128,6 @@ def correlated_gaussian_callable(cov):
         sys.modules[__name__], "correlated_gauss", user_data
     )
 # end-correlated-factory
-
-
-def gaussian_args_callable():
-    """Return a ``scipy.LowLevelCallable`` for ``gauss_args``.
-
-    Its signature is ``double (int, double *)``: pass ``a`` as the last value
-    of ``args`` (``nquad(f, ranges, args=(a,))``). Without ``args`` the
-    outermost variable is taken for ``a``; with a plain ``quad`` and no
-    ``args`` the integrand is NaN.
-    """
-    return LowLevelCallable.from_cython(sys.modules[__name__], "gauss_args")
 
 
 def recording_callable(slots=4):

@@ -6,8 +6,8 @@
 # Taken by scipy.integrate.quad under the signature "double (double)".
 cdef api double gauss_fixed(double x) noexcept nogil
 
-# exp(-a x**2) with x = xx[0] and a = xx[1], from quad's ``args=(a,)``.
-# Taken by scipy.integrate.quad under the signature "double (int, double *)";
-# n is the length of xx, 1 + len(args). NaN unless n == 2.
+# exp(-a (x0**2 + ... + x{n-2}**2)) with ``a`` the LAST element of xx, from
+# ``args=(a,)``. Taken by quad, dblquad, tplquad and nquad under the signature
+# "double (int, double *)"; n counts the variables and the args. NaN if n < 2.
 cdef api double gauss_args(int n, double *xx) noexcept nogil
 # end-signatures-decl

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy import LowLevelCallable, integrate
 
-from kernels import capsules, gaussian, multidim
+from kernels import capsules, gaussian, multidim, signatures
 
 INF = np.inf
 WITH_USER_DATA = "double (int, double *, void *)"
@@ -44,7 +44,6 @@ def correlated_closed_form(cov):
     ("name", "signature"),
     [
         ("correlated_gauss", WITH_USER_DATA),
-        ("gauss_args", WITHOUT_USER_DATA),
         ("record_nd", WITH_USER_DATA),
     ],
 )
@@ -243,7 +242,7 @@ def test_gaussian_over_a_disc_with_bounds_as_functions(a, radius):
 
 
 def test_gaussian_args_callable_has_no_user_data():
-    llc = multidim.gaussian_args_callable()
+    llc = signatures.gaussian_args_callable()
     assert isinstance(llc, LowLevelCallable)
     assert llc.signature == WITHOUT_USER_DATA
     assert llc.user_data is None
@@ -253,14 +252,14 @@ def test_gaussian_args_callable_has_no_user_data():
 def test_args_route_reads_a_from_the_last_slot(n):
     a = 2.5
     value, _ = integrate.nquad(
-        multidim.gaussian_args_callable(), [[-INF, INF]] * n, args=(a,)
+        signatures.gaussian_args_callable(), [[-INF, INF]] * n, args=(a,)
     )
     assert value == pytest.approx(gaussian_closed_form(a, n), rel=1e-8)
 
 
 def test_args_route_without_args_gives_nan_in_one_dimension():
     with pytest.warns(integrate.IntegrationWarning):
-        value, _ = integrate.quad(multidim.gaussian_args_callable(), -INF, INF)
+        value, _ = integrate.quad(signatures.gaussian_args_callable(), -INF, INF)
     assert math.isnan(value)
 
 
@@ -361,7 +360,7 @@ def test_recording_callable_rejects_bad_slots(slots, error):
 
 @pytest.mark.parametrize(
     "not_a_recorder",
-    [None, 3, multidim.gaussian_args_callable(), gaussian.gaussian_nd_callable(1.0)],
+    [None, 3, signatures.gaussian_args_callable(), gaussian.gaussian_nd_callable(1.0)],
 )
 def test_read_record_rejects_anything_but_a_recorder(not_a_recorder):
     with pytest.raises(TypeError, match="recording_callable"):

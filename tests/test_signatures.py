@@ -78,14 +78,24 @@ def test_quad_args_supply_a_to_the_int_double_pointer_signature(a):
     assert value == pytest.approx(math.sqrt(math.pi / a), rel=1e-10)
 
 
-@pytest.mark.parametrize("args", [(), (1.0, 2.0)])
-def test_gauss_args_returns_nan_unless_given_exactly_one_arg(args):
+def test_gauss_args_returns_nan_without_args():
     llc = LowLevelCallable.from_cython(signatures, "gauss_args")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", integrate.IntegrationWarning)
-        value, error = integrate.quad(llc, -np.inf, np.inf, args=args)
+        value, error = integrate.quad(llc, -np.inf, np.inf)
     assert math.isnan(value)
     assert math.isnan(error)
+
+
+def test_gauss_args_takes_a_from_the_last_arg_and_earlier_args_as_coordinates():
+    # args=(b, a): xx = [x, b, a], so the integrand is exp(-a (x**2 + b**2)).
+    a, b = 2.0, 0.5
+    llc = signatures.gaussian_args_callable()
+    assert llc.signature == "double (int, double *)"
+    assert llc.user_data is None
+    value, _ = integrate.quad(llc, -np.inf, np.inf, args=(b, a))
+    expected = math.sqrt(math.pi / a) * math.exp(-a * b * b)
+    assert value == pytest.approx(expected, rel=1e-10)
 
 
 @pytest.mark.parametrize("args", [(5.0,), (0.25, 3.0)])
