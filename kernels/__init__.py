@@ -5,12 +5,15 @@
   ``gauss_nd`` and ``gaussian_nd_callable(a)`` do the same in n dimensions.
 - ``kernels.capsules``: PyCapsules that own a ``PyMem_Malloc``'d buffer of doubles,
   for ``user_data``, and ``live_buffers()`` to count the buffers alive.
+- ``kernels.filters``: image filters for ``scipy.ndimage`` as C callbacks
+  (``generic_filter``, ``generic_filter1d``, ``geometric_transform``) and
+  factories that put their parameters in ``user_data``.
 - ``kernels.seed``: the same callable from two capsules built by hand.
 - ``kernels.native``: the integrand in plain C, through ctypes or cffi.
 """
 
 try:
-    from kernels import capsules, gaussian, native, seed
+    from kernels import capsules, filters, gaussian, native, seed
 except ImportError as exc:  # pragma: no cover - exercised by hand
     raise ImportError(
         "kernels' compiled modules cannot be imported "
@@ -20,4 +23,4 @@ except ImportError as exc:  # pragma: no cover - exercised by hand
         "uncompiled sources in kernels/ hide the installed package."
     ) from exc
 
-__all__ = ["capsules", "gaussian", "native", "seed"]
+__all__ = ["capsules", "filters", "gaussian", "native", "seed"]
