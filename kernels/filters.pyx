@@ -40,43 +40,44 @@ cdef uint64_t POLAR_TAG = 0x4B462D504F4C4131         # "KF-POLA1"
 
 
 # start-parameters
-cdef struct TrimmedMeanParameters:
+cdef struct TrimmedMeanParams:
     uint64_t tag
-    intptr_t filter_size    # the number of values in each window
-    intptr_t trim           # how many to drop at each end of the sorted window
+    intptr_t filter_size  # how many values each window holds
+    intptr_t trim         # how many to drop at each end, once sorted
 
-cdef struct EmaParameters:
+cdef struct EmaParams:
     uint64_t tag
-    double alpha            # weight of the newest value, 0 < alpha <= 1
+    double alpha          # weight of the newest value, 0 < alpha <= 1
 
-cdef struct PolarParameters:
+cdef struct PolarParams:
     uint64_t tag
     double centre_row
     double centre_col
-    double radius_step      # pixels of radius per output row
-    double angle_step       # radians of angle per output column
+    double radius_step    # pixels of radius per output row
+    double angle_step     # radians of angle per output column
 # end-parameters
 
 
 # start-wrong-user-data
-cdef int wrong_user_data(const char *callback, const char *factory) noexcept with gil:
-    # "with gil": this function takes the GIL itself, so nogil code can call it.
-    # It sets a TypeError unless an exception is already pending, and returns
-    # 0, the failure status every ndimage callback returns.
+cdef int wrong_user_data(const char *callback,
+                         const char *factory) noexcept with gil:
+    # "with gil": this function takes the GIL itself, so that nogil code
+    # can call it. It sets a TypeError unless an exception is already
+    # pending, and returns 0, the failure status of every ndimage callback.
     if PyErr_Occurred() == NULL:
-        PyErr_SetObject(
-            TypeError,
-            f"{callback.decode()} needs the user_data made by {factory.decode()}, "
-            "got no user_data or the user_data of another callback",
-        )
+        PyErr_SetObject(TypeError, (
+            f"{callback.decode()} needs the user_data "
+            f"of {factory.decode()}"
+        ))
     return 0
 # end-wrong-user-data
 
 
 # start-trimmed-mean
 cdef api int trimmed_mean(double *buffer, intptr_t filter_size,
-                          double *return_value, void *user_data) noexcept nogil:
-    cdef TrimmedMeanParameters *p = <TrimmedMeanParameters *>user_data
+                          double *return_value,
+                          void *user_data) noexcept nogil:
+    cdef TrimmedMeanParams *p = <TrimmedMeanParams *>user_data
     cdef double window[MAX_WINDOW]
     cdef double value, total = 0.0
     cdef intptr_t i, j
@@ -86,10 +87,9 @@ cdef api int trimmed_mean(double *buffer, intptr_t filter_size,
         with gil:
             if PyErr_Occurred() == NULL:  # keep the first message
                 PyErr_SetObject(ValueError, (
-                    f"trimmed_mean_callable({p.filter_size}, {p.trim}) was made for "
-                    f"windows of {p.filter_size} values, but generic_filter passed "
-                    f"{filter_size}: give generic_filter a footprint (or size) "
-                    f"with {p.filter_size} elements"
+                    f"trimmed_mean_callable({p.filter_size}, {p.trim}) "
+                    f"needs windows of {p.filter_size} values, "
+                    f"got {filter_size}"
                 ))
         return 0
     # Insertion sort of a copy: the buffer belongs to SciPy.
@@ -111,7 +111,7 @@ cdef api int trimmed_mean(double *buffer, intptr_t filter_size,
 cdef api int ema(double *input_line, intptr_t input_length,
                  double *output_line, intptr_t output_length,
                  void *user_data) noexcept nogil:
-    cdef EmaParameters *p = <EmaParameters *>user_data
+    cdef EmaParams *p = <EmaParams *>user_data
     cdef double average
     cdef intptr_t i
     if p == NULL or p.tag != EMA_TAG:
@@ -120,10 +120,8 @@ cdef api int ema(double *input_line, intptr_t input_length,
         with gil:
             if PyErr_Occurred() == NULL:
                 PyErr_SetObject(ValueError, (
-                    "ema reads each line as it is and needs filter_size=1, but "
-                    f"generic_filter1d passed lines of {input_length} values for "
-                    f"{output_length} outputs "
-                    f"(filter_size={input_length - output_length + 1})"
+                    "ema needs filter_size=1, got lines padded "
+                    f"for filter_size={input_length - output_length + 1}"
                 ))
         return 0
     if output_length == 0:
@@ -137,10 +135,11 @@ cdef api int ema(double *input_line, intptr_t input_length,
 
 
 # start-polar-unwrap
-cdef api int polar_unwrap(intptr_t *output_coordinates, double *input_coordinates,
+cdef api int polar_unwrap(intptr_t *output_coordinates,
+                          double *input_coordinates,
                           int output_rank, int input_rank,
                           void *user_data) noexcept nogil:
-    cdef PolarParameters *p = <PolarParameters *>user_data
+    cdef PolarParams *p = <PolarParams *>user_data
     cdef double radius, angle
     if p == NULL or p.tag != POLAR_TAG:
         return wrong_user_data(b"polar_unwrap", b"polar_callable")
@@ -148,9 +147,8 @@ cdef api int polar_unwrap(intptr_t *output_coordinates, double *input_coordinate
         with gil:
             if PyErr_Occurred() == NULL:
                 PyErr_SetObject(ValueError, (
-                    "polar_unwrap maps a 2-D output to a 2-D input, but "
-                    f"geometric_transform passed an output of rank {output_rank} "
-                    f"and an input of rank {input_rank}"
+                    "polar_unwrap maps 2-D to 2-D, got output rank "
+                    f"{output_rank} and input rank {input_rank}"
                 ))
         return 0
     radius = output_coordinates[0] * p.radius_step
@@ -177,17 +175,19 @@ def trimmed_mean_callable(filter_size, trim):
     Each window of ``filter_size`` values (9 for ``size=3`` in 2-D, 25 for
     ``size=5``) is sorted; the ``trim`` smallest and ``trim`` largest values
     are dropped and the rest averaged.  ``generic_filter`` must be given a
-    footprint with exactly ``filter_size`` elements, or it raises ValueError.
+    footprint of exactly ``filter_size`` elements, or it raises ValueError.
+    The insertion sort does not order NaN: a window with a NaN in it gets
+    a meaningless value (never a crash).
     """
     filter_size = check_integer("filter_size", filter_size, 1, MAX_WINDOW)
     trim = check_integer("trim", trim, 0, None)
     if 2 * trim >= filter_size:
         raise ValueError(
-            f"trim={trim} at each end drops all {filter_size} values of the "
-            "window: trim must be less than filter_size / 2"
+            f"trim={trim} drops all {filter_size} values: "
+            "trim must be < filter_size / 2"
         )
-    cdef Py_ssize_t n = doubles_for(sizeof(TrimmedMeanParameters))
-    cdef TrimmedMeanParameters *p = <TrimmedMeanParameters *>alloc_doubles(n)
+    cdef Py_ssize_t n = doubles_for(sizeof(TrimmedMeanParams))
+    cdef TrimmedMeanParams *p = <TrimmedMeanParams *>alloc_doubles(n)
     p.tag = TRIMMED_MEAN_TAG
     p.filter_size = filter_size
     p.trim = trim
@@ -205,8 +205,8 @@ def ema_callable(alpha):
     alpha = check_real("alpha", alpha)
     if not 0.0 < alpha <= 1.0:
         raise ValueError(f"alpha must be in (0, 1], got {alpha!r}")
-    cdef Py_ssize_t n = doubles_for(sizeof(EmaParameters))
-    cdef EmaParameters *p = <EmaParameters *>alloc_doubles(n)
+    cdef Py_ssize_t n = doubles_for(sizeof(EmaParams))
+    cdef EmaParams *p = <EmaParams *>alloc_doubles(n)
     p.tag = EMA_TAG
     p.alpha = alpha
     return _callable("ema", own_doubles(<double *>p, n))
@@ -214,7 +214,7 @@ def ema_callable(alpha):
 
 # start-polar-factory
 def polar_callable(centre, radius_step, angle_step):
-    """Return a ``LowLevelCallable`` for ``geometric_transform``: a polar unwrap.
+    """Return a ``LowLevelCallable`` for ``geometric_transform``: polar unwrap.
 
     Output pixel (i, j) samples the input at radius ``i * radius_step`` and
     angle ``j * angle_step`` (radians) around ``centre = (row, column)``:
@@ -228,8 +228,8 @@ def polar_callable(centre, radius_step, angle_step):
             "radius_step and angle_step must be > 0, "
             f"got {radius_step!r} and {angle_step!r}"
         )
-    cdef Py_ssize_t n = doubles_for(sizeof(PolarParameters))
-    cdef PolarParameters *p = <PolarParameters *>alloc_doubles(n)
+    cdef Py_ssize_t n = doubles_for(sizeof(PolarParams))
+    cdef PolarParams *p = <PolarParams *>alloc_doubles(n)
     p.tag = POLAR_TAG
     p.centre_row = centre_row
     p.centre_col = centre_col
