@@ -8,11 +8,14 @@
 - ``kernels.normal``: the normal density, its (mu, sigma) in a C struct that a
   capsule owns; ``normal_callable(mu, sigma)`` and ``set_normal_params``.
 - ``kernels.multidim``: integrands for dblquad, tplquad and nquad: a correlated 2-D
-  Gaussian whose covariance lives in ``user_data``, the ``double (int, double *)``
-  route through ``args``, and a callback that records what SciPy passes in ``xx``.
+  Gaussian whose covariance lives in ``user_data``, and a callback that records
+  what SciPy passes in ``xx``.
+- ``kernels.filters``: image filters for ``scipy.ndimage`` as C callbacks
+  (``generic_filter``, ``generic_filter1d``, ``geometric_transform``) and
+  factories that put their parameters in ``user_data``.
 - ``kernels.seed``: the same callable from two capsules built by hand.
-- ``kernels.signatures``: exp(-x**2) as ``double (double)`` and exp(-a x**2) as
-  ``double (int, double *)``, with ``a`` from ``quad``'s ``args``.
+- ``kernels.signatures``: exp(-x**2) as ``double (double)`` and exp(-a |x|**2) as
+  ``double (int, double *)``, with ``a`` from ``args``.
 - ``kernels.leaky``: WRONG on purpose, a capsule without a destructor that leaks;
   only for the ownership chapter's demonstration.
 - ``kernels.native``: the integrand in plain C, through ctypes or cffi.
@@ -21,6 +24,7 @@
 try:
     from kernels import (
         capsules,
+        filters,
         gaussian,
         leaky,
         multidim,
@@ -40,6 +44,7 @@ except ImportError as exc:  # pragma: no cover - exercised by hand
 
 __all__ = [
     "capsules",
+    "filters",
     "gaussian",
     "leaky",
     "multidim",
