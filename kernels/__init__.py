@@ -7,10 +7,16 @@
   for ``user_data``, and ``live_buffers()`` to count the buffers alive.
 - ``kernels.seed``: the same callable from two capsules built by hand.
 - ``kernels.native``: the integrand in plain C, through ctypes or cffi.
+- ``kernels.lorentz``: a narrow peak at a parameter c, width / ((x - c)**2 +
+  width**2), and ``lorentz_callable(c, width)``.
+- ``kernels.floor``: a constant integrand and C loops over the integrands, to
+  measure the fixed cost of a quad call and the cost of one evaluation.
+- ``kernels.bench``: the benchmark of every path (``python -m kernels.bench``);
+  imported on demand, not here.
 """
 
 try:
-    from kernels import capsules, gaussian, native, seed
+    from kernels import capsules, floor, gaussian, lorentz, native, seed
 except ImportError as exc:  # pragma: no cover - exercised by hand
     raise ImportError(
         "kernels' compiled modules cannot be imported "
@@ -20,4 +26,4 @@ except ImportError as exc:  # pragma: no cover - exercised by hand
         "uncompiled sources in kernels/ hide the installed package."
     ) from exc
 
-__all__ = ["capsules", "gaussian", "native", "seed"]
+__all__ = ["capsules", "floor", "gaussian", "lorentz", "native", "seed"]
