@@ -222,11 +222,12 @@ def sweep_case(a_values, numba=True):
 
     # start-path-reused
     reused_llc = gaussian.gaussian_callable(1.0)
+    user_data = reused_llc.user_data  # a Python property: read it once
 
     def reused(a_values, **options):
         results = []
         for a in a_values:
-            capsules.set_double(reused_llc.user_data, 0, a)
+            capsules.set_double(user_data, 0, a)
             results.append(quad(reused_llc, -INF, INF, **options))
         return results
 
@@ -397,11 +398,12 @@ def peaks_case(centres, width=PEAK_WIDTH, numba=True):
     )
 
     reused_llc = lorentz.lorentz_callable(0.5, width)
+    user_data = reused_llc.user_data
 
     def reused(c_values, **options):
         results = []
         for c in c_values:
-            capsules.set_double(reused_llc.user_data, 0, c)
+            capsules.set_double(user_data, 0, c)
             results.append(quad(reused_llc, 0.0, 1.0, **options))
         return results
 
@@ -555,11 +557,12 @@ def nd_case(a_values, dimensions):
 
     # start-path-nquad
     reused_llc = gaussian.gaussian_nd_callable(1.0)
+    user_data = reused_llc.user_data
 
     def compiled(a_values, **options):
         results = []
         for a in a_values:
-            capsules.set_double(reused_llc.user_data, 0, a)
+            capsules.set_double(user_data, 0, a)
             results.append(integrate.nquad(reused_llc, ranges, **options))
         return results
 
@@ -914,8 +917,12 @@ def targets(results):
     return found
 
 
-def format_table(results, show_targets=True):
-    """The results as text: one table per case, then (optionally) the targets."""
+def format_table(results, show_targets=True, compact=False):
+    """The results as text: one table per case, then (optionally) the targets.
+
+    ``compact=True`` leaves out the min and max of the repeats and the notes,
+    for a page narrower than a terminal.
+    """
     lines = []
     v = results["versions"]
     lines.append(
@@ -924,30 +931,51 @@ def format_table(results, show_targets=True):
     )
     lines.append(f"{v['platform']}, {v['cpu_count']} CPUs")
     lines.append(
-        f"Time per integral in us: best = each slice's fastest of "
-        f"{results['settings']['repeats']} repeats, summed; median [min, max] "
-        "of the repeats' totals. x baseline: from the best times."
+        "Time per integral (us). best: each slice's fastest of "
+        f"{results['settings']['repeats']} repeats, summed;"
+    )
+    lines.append(
+        "median [min, max]: of the repeats' totals. x baseline: from best."
+        if not compact
+        else "median: of the repeats' totals. x base: from best."
     )
     for case in results["cases"].values():
         lines.append("")
         lines.append(f"== {case['title']}")
-        lines.append(
-            f"{'path':<26}{'best':>10}{'median':>11} {'[min, max]':<20}"
-            f"{'x baseline':>10}{'evals':>9}{'max rel err':>12}  note"
-        )
+        if compact:
+            lines.append(
+                f"{'path':<25}{'best':>9}{'median':>10}{'x base':>7}"
+                f"{'evals':>7}{'rel err':>9}"
+            )
+        else:
+            lines.append(
+                f"{'path':<26}{'best':>10}{'median':>11} {'[min, max]':<20}"
+                f"{'x baseline':>10}{'evals':>9}{'max rel err':>12}  note"
+            )
         for name, row in case["paths"].items():
             t = row["us_per_integral"]
             error = row["max_relative_error"]
-            spread = f"[{t['min']:.2f}, {t['max']:.2f}]"
             error = "-" if error is None else f"{error:.1e}"
+            speedup = row["speedup_over_baseline"]["best"]
+            evaluations = row["evaluations_per_integral"]
+            if compact:
+                lines.append(
+                    f"{name:<25}{t['best']:>9.2f}{t['median']:>10.2f}"
+                    f"{speedup:>7.1f}{evaluations:>7.0f}{error:>9}"
+                )
+                continue
+            spread = f"[{t['min']:.2f}, {t['max']:.2f}]"
             lines.append(
                 f"{name:<26}{t['best']:>10.2f}{t['median']:>11.2f} {spread:<20}"
-                f"{row['speedup_over_baseline']['best']:>10.1f}"
-                f"{row['evaluations_per_integral']:>9.0f}"
-                f"{error:>12}  {row['note']}"
+                f"{speedup:>10.1f}{evaluations:>9.0f}{error:>12}  {row['note']}"
             )
         fl = case["floor"]
-        if fl:
+        if fl and compact:
+            lines.append(
+                f"{'floor: fixed + evals x eval':<25}{fl['floor_us']:>9.2f}"
+                f"{'':>17}{fl['evaluations_per_integral']:>7.0f}"
+            )
+        elif fl:
             lines.append(
                 f"{'floor: fixed + evals x eval':<26}{fl['floor_us']:>10.2f}"
                 f"{'':>11} {'':<20}{'':>10}{fl['evaluations_per_integral']:>9.0f}"
@@ -1026,9 +1054,10 @@ def integrate_gaussians(a_values):
     once never share a ``user_data`` that one of them updates in place.
     """
     llc = gaussian.gaussian_callable(1.0)
+    user_data = llc.user_data
     out = np.empty(len(a_values))
     for i, a in enumerate(a_values):
-        capsules.set_double(llc.user_data, 0, a)
+        capsules.set_double(user_data, 0, a)
         out[i] = integrate.quad(llc, -INF, INF)[0]
     return out
 

@@ -102,6 +102,9 @@ def test_targets_are_reported_with_their_measured_ratios(results):
     assert "SciPy" in table and "CPUs" in table
     quiet = bench.format_table(results, show_targets=False)
     assert "PASS" not in quiet and "FAIL" not in quiet
+    compact = bench.format_table(results, show_targets=False, compact=True)
+    assert max(len(line) for line in compact.splitlines()[2:]) <= 72
+    assert "cffi, reused" in compact
 
 
 def test_main_prints_the_table_and_writes_json(tmp_path, capsys):
