@@ -20,7 +20,7 @@ NOTEBOOK_DIR := _build/notebooks
 # reported before the build fails.
 JB_FLAGS ?= -W -n --keep-going
 
-.PHONY: book test notebooks check-notebooks lint format install clean
+.PHONY: book test bench notebooks check-notebooks lint format install clean
 .DELETE_ON_ERROR:
 
 $(BIN)/python:
@@ -43,6 +43,15 @@ install: $(VENV)/.kernels
 
 test: $(VENV)/.kernels $(VENV)/.group-test
 	$(BIN)/pytest
+
+# Every path to the same integrals, timed in one process (kernels/bench.py):
+# prints a table and the targets, and writes _build/bench/bench-<time>.json.
+# numba comes from the bench group, which no chapter needs. Not part of
+# `make test`: no test asserts a time. Smaller runs: BENCH_ARGS="--sweep 2000".
+# -P: the project's root, where kernels/ holds only sources, stays off sys.path.
+BENCH_ARGS ?=
+bench: $(VENV)/.kernels $(VENV)/.group-bench
+	$(BIN)/python -P -m kernels.bench --output-dir _build/bench $(BENCH_ARGS)
 
 # Each chapter's notebook, paired by jupytext (see [tool.jupytext]).
 notebooks: $(VENV)/.group-book

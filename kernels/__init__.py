@@ -1,32 +1,47 @@
 """Compiled integrands and capsule helpers for the book *SciPy with compiled callbacks*.
 
+The running example and its plumbing:
+
 - ``kernels.gaussian``: the integrand exp(-a x**2) as ``double (double, void *)``
-  and ``gaussian_callable(a)``, a ready ``scipy.LowLevelCallable``.
+  and ``gaussian_callable(a)``, a ready ``scipy.LowLevelCallable``;
   ``gauss_nd`` and ``gaussian_nd_callable(a)`` do the same in n dimensions.
 - ``kernels.capsules``: PyCapsules that own a ``PyMem_Malloc``'d buffer of doubles,
   for ``user_data``, and ``live_buffers()`` to count the buffers alive.
+- ``kernels.seed``: the same callable from two capsules built by hand.
+- ``kernels.native``: the integrand in plain C, through ctypes or cffi.
+- ``kernels.signatures``: exp(-x**2) as ``double (double)`` and exp(-a |x|**2) as
+  ``double (int, double *)``, with ``a`` from ``args``.
+
+Ownership, more dimensions, images:
+
 - ``kernels.normal``: the normal density, its (mu, sigma) in a C struct that a
   capsule owns; ``normal_callable(mu, sigma)`` and ``set_normal_params``.
-- ``kernels.multidim``: integrands for dblquad, tplquad and nquad: a correlated 2-D
-  Gaussian whose covariance lives in ``user_data``, and a callback that records
-  what SciPy passes in ``xx``.
+- ``kernels.leaky``: WRONG on purpose, a capsule without a destructor that leaks;
+  only for the ownership chapter's demonstration.
+- ``kernels.multidim``: a correlated 2-D Gaussian whose covariance lives in
+  ``user_data``, and a callback that records what SciPy passes in ``xx``.
 - ``kernels.filters``: image filters for ``scipy.ndimage`` as C callbacks
   (``generic_filter``, ``generic_filter1d``, ``geometric_transform``) and
   factories that put their parameters in ``user_data``.
-- ``kernels.seed``: the same callable from two capsules built by hand.
-- ``kernels.signatures``: exp(-x**2) as ``double (double)`` and exp(-a |x|**2) as
-  ``double (int, double *)``, with ``a`` from ``args``.
-- ``kernels.leaky``: WRONG on purpose, a capsule without a destructor that leaks;
-  only for the ownership chapter's demonstration.
-- ``kernels.native``: the integrand in plain C, through ctypes or cffi.
+
+Performance:
+
+- ``kernels.lorentz``: a narrow peak at a parameter c, width / ((x - c)**2 +
+  width**2), and ``lorentz_callable(c, width)``.
+- ``kernels.floor``: a constant integrand and C loops over the integrands, to
+  measure the fixed cost of a quad call and the cost of one evaluation.
+- ``kernels.bench``: the benchmark of every path (``python -m kernels.bench``);
+  imported on demand, not here.
 """
 
 try:
     from kernels import (
         capsules,
         filters,
+        floor,
         gaussian,
         leaky,
+        lorentz,
         multidim,
         native,
         normal,
@@ -45,8 +60,10 @@ except ImportError as exc:  # pragma: no cover - exercised by hand
 __all__ = [
     "capsules",
     "filters",
+    "floor",
     "gaussian",
     "leaky",
+    "lorentz",
     "multidim",
     "native",
     "normal",

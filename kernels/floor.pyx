@@ -1,0 +1,110 @@
+"""The floor under every quad path: what no callback can go below.
+
+Integrating one parameter costs at least one ``quad`` call plus ``neval``
+evaluations of the integrand.  This module measures both parts:
+
+- ``constant`` (``double (double, void *)``) returns ``*user_data`` and does
+  nothing else; ``constant_callable(value)`` wraps it, so timing ``quad`` with
+  it gives the fixed cost of one call.
+- ``sum_gauss`` and ``sum_lorentz`` call the compiled integrands in a C loop,
+  through the same kind of function pointer ``quad`` calls, so timing them
+  gives the cost of one evaluation.
+"""
+import math
+import numbers
+import sys
+
+import numpy as np
+
+from kernels.capsules cimport double_capsule
+from kernels.gaussian cimport gauss
+from kernels.lorentz cimport lorentz
+
+from scipy import LowLevelCallable
+
+
+# start-constant
+cdef api double constant(double x, void *user_data) noexcept nogil:
+    return (<double *>user_data)[0]
+# end-constant
+
+
+def constant_callable(value=0.0):
+    """Return a ``scipy.LowLevelCallable`` for the constant function ``value``.
+
+    With ``value = 0`` (the default) ``quad`` stops after its first rule
+    (30 evaluations on an infinite range, 21 on a finite one): what it then
+    costs is the fixed cost of a ``quad`` call.
+    """
+    user_data = double_capsule(_check_finite(value))
+    return LowLevelCallable.from_cython(sys.modules[__name__], "constant", user_data)
+
+
+# start-loop
+def sum_gauss(x, a):
+    """Return the sum of gauss(x[i]) with parameter a[i], computed in C.
+
+    ``x`` and ``a`` are 1-D sequences of equal length.  Each term is one call
+    of ``kernels.gaussian.gauss`` through a function pointer, as ``quad``
+    makes it: time this to get the cost of one evaluation.
+    """
+    cdef const double[::1] xs = _doubles("x", x)
+    cdef const double[::1] parameters = _doubles("a", a)
+    _same_length(xs.shape[0], parameters.shape[0])
+    cdef double total = 0.0
+    cdef Py_ssize_t i
+    with nogil:
+        for i in range(xs.shape[0]):
+            total += gauss(xs[i], <void *>&parameters[i])
+    return total
+# end-loop
+
+
+def sum_lorentz(x, parameters):
+    """Return the sum of lorentz(x[i]) with [c, width] = parameters[i], in C.
+
+    ``x`` is 1-D of length n, ``parameters`` of shape (n, 2).
+    """
+    cdef const double[::1] xs = _doubles("x", x)
+    try:
+        array = np.ascontiguousarray(parameters, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError("parameters must be an (n, 2) array of real numbers") from exc
+    if array.ndim != 2 or array.shape[1] != 2:
+        raise ValueError(
+            f"parameters must have shape (n, 2) for [c, width], got {array.shape}"
+        )
+    cdef const double[:, ::1] rows = array
+    _same_length(xs.shape[0], rows.shape[0])
+    cdef double total = 0.0
+    cdef Py_ssize_t i
+    with nogil:
+        for i in range(xs.shape[0]):
+            total += lorentz(xs[i], <void *>&rows[i, 0])
+    return total
+
+
+def _doubles(name, values):
+    try:
+        array = np.ascontiguousarray(values, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise TypeError(f"{name} must be a 1-D sequence of real numbers") from exc
+    if array.ndim != 1:
+        raise ValueError(f"{name} must be 1-D, got {array.ndim} dimensions")
+    return array
+
+
+def _same_length(Py_ssize_t n, Py_ssize_t m):
+    if n != m:
+        raise ValueError(f"x has {n} values but the parameters have {m}")
+
+
+def _check_finite(value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"value must be a real number, got {type(value).__name__} {value!r}"
+        )
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"value must be finite, got {value!r}")
+    return value
