@@ -4,8 +4,6 @@ import textwrap
 
 import pytest
 
-IPython = pytest.importorskip("IPython")
-
 
 @pytest.fixture
 def shell(tmp_path, monkeypatch):

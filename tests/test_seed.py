@@ -81,7 +81,6 @@ def test_misnamed_function_capsule_is_refused_before_any_call(name):
 
 @pytest.fixture
 def shell(tmp_path, monkeypatch):
-    pytest.importorskip("IPython")
     # A private IPython directory, so that %%cython really compiles.
     monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
     monkeypatch.chdir(tmp_path)
