@@ -1,0 +1,15 @@
+/* The book's integrand in plain C, for ctypes and cffi.
+ *
+ * Built by meson into a shared library inside the installed package
+ * (kernels/libgauss_c.so on Linux); kernels.native loads it.
+ * scipy.integrate.quad takes it under the signature "double (double, void *)",
+ * with user_data pointing at the double a. */
+#include <math.h>
+
+/* start-gauss-c */
+double gauss_c(double x, void *user_data)
+{
+    double a = *(const double *)user_data;
+    return exp(-a * x * x);
+}
+/* end-gauss-c */
