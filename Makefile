@@ -15,12 +15,15 @@ PIP := $(BIN)/python -m pip --quiet
 
 KERNELS_SOURCES := pyproject.toml meson.build $(wildcard kernels/*.py kernels/*.pyx kernels/*.pxd)
 CHAPTERS := $(wildcard book/*.md)
+# The pages with a jupytext header are notebooks; the others (glossary,
+# references) are plain MyST pages with no code.
+NOTEBOOK_CHAPTERS = $(shell grep -l '^jupytext:' $(CHAPTERS))
 NOTEBOOK_DIR := _build/notebooks
 # Sphinx warnings are errors, references are checked, and every problem is
 # reported before the build fails.
 JB_FLAGS ?= -W -n --keep-going
 
-.PHONY: book test notebooks check-notebooks lint format install clean
+.PHONY: book test notebooks check-notebooks check-pages lint format install clean
 .DELETE_ON_ERROR:
 
 $(BIN)/python:
@@ -46,7 +49,7 @@ test: $(VENV)/.kernels $(VENV)/.group-test
 
 # Each chapter's notebook, paired by jupytext (see [tool.jupytext]).
 notebooks: $(VENV)/.group-book
-	$(BIN)/jupytext --quiet --sync $(CHAPTERS)
+	$(BIN)/jupytext --quiet --sync $(NOTEBOOK_CHAPTERS)
 	@echo "Notebooks: $(CURDIR)/$(NOTEBOOK_DIR)"
 
 book: _build/html/index.html
@@ -54,9 +57,12 @@ book: _build/html/index.html
 
 # An incremental build re-executes only the chapters that changed; when the
 # kernels or the configuration changed, every chapter is built again.
-_build/html/index.html: $(CHAPTERS) _config.yml _toc.yml $(VENV)/.kernels $(VENV)/.group-book
+BOOK_EXTENSIONS := $(wildcard book/_ext/*.py)
+_build/html/index.html: $(CHAPTERS) book/references.bib _config.yml _toc.yml \
+		$(BOOK_EXTENSIONS) $(VENV)/.kernels $(VENV)/.group-book
 	$(BIN)/jupyter-book build . $(JB_FLAGS) \
-		$(if $(filter $(VENV)/.kernels _config.yml _toc.yml,$?),--all)
+		$(if $(filter $(VENV)/.kernels _config.yml _toc.yml $(BOOK_EXTENSIONS),$?),--all)
+	@touch $@  # Jupyter Book writes this redirect page only once
 
 # Run every generated notebook top to bottom in a fresh kernel, as a reader
 # who downloads it would, then check the outputs of both executions (this one
@@ -69,6 +75,13 @@ check-notebooks: notebooks $(VENV)/.kernels
 	done
 	$(BIN)/python .ci/check_outputs.py $(NOTEBOOK_DIR)/executed/*.ipynb \
 		$(wildcard _build/jupyter_execute/book/*.ipynb)
+
+# Render every page of the built book in headless Chromium (installed with
+# apt-get when missing and run as root) and fail on broken links, images or
+# anchors, math that did not render, and error output in cells not tagged
+# raises-exception. Full-page screenshots go to _build/screenshots/.
+check-pages: book
+	$(BIN)/python .ci/check_pages.py _build/html --screenshots _build/screenshots
 
 lint: $(VENV)/.group-lint
 	$(BIN)/ruff check .
