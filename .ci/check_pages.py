@@ -279,7 +279,7 @@ def find_chromium():
     install = "apt-get install -y chromium"
     if os.name == "posix" and os.geteuid() == 0 and shutil.which("apt-get"):
         print(f"Chromium not found; installing it: {install}", flush=True)
-        command = ["apt-get", "install", "-y", "--no-install-recommends", "chromium"]
+        command = ["apt-get", "install", "-y", "chromium"]
         environment = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         if subprocess.run(command, env=environment).returncode != 0:
             # A fresh machine may have no package lists yet.
