@@ -57,6 +57,7 @@ CHROMIUM_FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--disable-dev-shm-usage",  # containers often have a tiny /dev/shm
     "--hide-scrollbars",
     "--mute-audio",
     "--remote-debugging-pipe",
@@ -153,12 +154,41 @@ PAGE_SCRIPT = r"""
 
 
 def built_pages(html_dir):
+    """The HTML pages of the last build, and the stale ones left from before.
+
+    Sphinx does not delete the page of a chapter that left the table of
+    contents; such a page is not in the search index's list of documents.
+    """
     pages = []
     for path in sorted(html_dir.rglob("*.html")):
         relative = path.relative_to(html_dir)
         if not SKIPPED_DIRS.intersection(relative.parts[:-1]):
             pages.append(relative)
-    return pages
+    docnames = current_docnames(html_dir)
+    if docnames is None:
+        return pages, []
+    special = {"index.html", "genindex.html", "search.html", "py-modindex.html"}
+    current = [
+        page
+        for page in pages
+        if page.as_posix() in special or page.with_suffix("").as_posix() in docnames
+    ]
+    return current, [page for page in pages if page not in current]
+
+
+def current_docnames(html_dir):
+    """The documents of the last build, from searchindex.js (None if unknown)."""
+    index = html_dir / "searchindex.js"
+    if not index.is_file():
+        return None
+    text = index.read_text(encoding="utf-8").strip()
+    prefix, suffix = "Search.setIndex(", ")"
+    if not (text.startswith(prefix) and text.endswith(suffix)):
+        return None
+    try:
+        return set(json.loads(text[len(prefix) : -len(suffix)])["docnames"])
+    except (ValueError, KeyError):
+        return None
 
 
 class _Anchors(html.parser.HTMLParser):
@@ -309,7 +339,8 @@ class Browser:
         script = f'exec "$@" 3<&{to_child_read} 4>&{from_child_write}'
         command = [executable, *CHROMIUM_FLAGS, f"--user-data-dir={profile_dir}"]
         self.process = subprocess.Popen(
-            ["bash", "-c", script, "bash", *command, "about:blank"],
+            [shutil.which("bash") or "/bin/bash", "-c", script, "bash", *command]
+            + ["about:blank"],
             pass_fds=(to_child_read, from_child_write),
             stdin=subprocess.DEVNULL,
             stdout=log,
@@ -431,7 +462,8 @@ def screenshots(browser, height, stem):
     try:
         tops = range(0, min(height, MAX_SCREENSHOT_HEIGHT), tile)
         for number, top in enumerate(tops, start=1):
-            browser.call("Runtime.evaluate", {"expression": f"window.scrollTo(0, {top})"})
+            scroll = f"window.scrollTo(0, {top})"
+            browser.call("Runtime.evaluate", {"expression": scroll})
             time.sleep(0.2)  # let the theme redraw its sticky parts
             shot = browser.call("Page.captureScreenshot", {"format": "png"})
             path = stem.with_name(f"{stem.name}-{number:02d}.png")
@@ -488,7 +520,9 @@ def check_book(html_dir, screenshot_dir):
             f"No built book in {html_dir} (index.html is missing): "
             "run `make book` first."
         )
-    pages = built_pages(html_dir)
+    pages, stale = built_pages(html_dir)
+    for page in stale:
+        print(f"skip  {page.as_posix()} (not in the last build: a stale page?)")
     chromium = find_chromium()
     if screenshot_dir.exists():
         shutil.rmtree(screenshot_dir)
