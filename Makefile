@@ -58,11 +58,14 @@ book: _build/html/index.html
 # An incremental build re-executes only the chapters that changed; when the
 # kernels or the configuration changed, every chapter is built again.
 BOOK_EXTENSIONS := $(wildcard book/_ext/*.py)
+# Jupyter Book writes the redirect page index.html only once, so it is
+# stamped afterwards with the time the build started: a source edited during
+# the build still counts as newer.
 _build/html/index.html: $(CHAPTERS) book/references.bib _config.yml _toc.yml \
 		$(BOOK_EXTENSIONS) $(VENV)/.kernels $(VENV)/.group-book
-	$(BIN)/jupyter-book build . $(JB_FLAGS) \
-		$(if $(filter $(VENV)/.kernels _config.yml _toc.yml $(BOOK_EXTENSIONS),$?),--all)
-	@touch $@  # Jupyter Book writes this redirect page only once
+	start=$$(date +%s) && $(BIN)/jupyter-book build . $(JB_FLAGS) \
+		$(if $(filter $(VENV)/.kernels _config.yml _toc.yml $(BOOK_EXTENSIONS),$?),--all) \
+		&& touch -d "@$$start" $@
 
 # Run every generated notebook top to bottom in a fresh kernel, as a reader
 # who downloads it would, then check the outputs of both executions (this one
@@ -74,7 +77,7 @@ check-notebooks: notebooks $(VENV)/.kernels
 			--output="executed/{notebook_name}" "$$notebook" || exit 1; \
 	done
 	$(BIN)/python .ci/check_outputs.py $(NOTEBOOK_DIR)/executed/*.ipynb \
-		$(wildcard _build/jupyter_execute/book/*.ipynb)
+		$(wildcard $(NOTEBOOK_CHAPTERS:%.md=_build/jupyter_execute/%.ipynb))
 
 # Render every page of the built book in headless Chromium (installed with
 # apt-get when missing and run as root) and fail on broken links, images or
