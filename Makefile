@@ -63,9 +63,10 @@ BOOK_EXTENSIONS := $(wildcard book/_ext/*.py)
 # the build still counts as newer.
 _build/html/index.html: $(CHAPTERS) book/references.bib _config.yml _toc.yml \
 		$(BOOK_EXTENSIONS) $(VENV)/.kernels $(VENV)/.group-book
-	start=$$(date +%s) && $(BIN)/jupyter-book build . $(JB_FLAGS) \
-		$(if $(filter $(VENV)/.kernels _config.yml _toc.yml $(BOOK_EXTENSIONS),$?),--all) \
-		&& touch -d "@$$start" $@
+	mkdir -p _build && touch _build/.book-started
+	$(BIN)/jupyter-book build . $(JB_FLAGS) \
+		$(if $(filter $(VENV)/.kernels _config.yml _toc.yml $(BOOK_EXTENSIONS),$?),--all)
+	touch -r _build/.book-started $@
 
 # Run every generated notebook top to bottom in a fresh kernel, as a reader
 # who downloads it would, then check the outputs of both executions (this one
