@@ -15,12 +15,15 @@ PIP := $(BIN)/python -m pip --quiet
 
 KERNELS_SOURCES := pyproject.toml meson.build $(wildcard kernels/*.py kernels/*.pyx kernels/*.pxd)
 CHAPTERS := $(wildcard book/*.md)
+# The pages with a jupytext header are notebooks; the others (glossary,
+# references) are plain MyST pages with no code.
+NOTEBOOK_CHAPTERS = $(shell grep -l '^jupytext:' $(CHAPTERS))
 NOTEBOOK_DIR := _build/notebooks
 # Sphinx warnings are errors, references are checked, and every problem is
 # reported before the build fails.
 JB_FLAGS ?= -W -n --keep-going
 
-.PHONY: book test bench notebooks check-notebooks lint format install clean
+.PHONY: book test bench notebooks check-notebooks check-pages lint format install clean
 .DELETE_ON_ERROR:
 
 $(BIN)/python:
@@ -55,7 +58,7 @@ bench: $(VENV)/.kernels $(VENV)/.group-bench
 
 # Each chapter's notebook, paired by jupytext (see [tool.jupytext]).
 notebooks: $(VENV)/.group-book
-	$(BIN)/jupytext --quiet --sync $(CHAPTERS)
+	$(BIN)/jupytext --quiet --sync $(NOTEBOOK_CHAPTERS)
 	@echo "Notebooks: $(CURDIR)/$(NOTEBOOK_DIR)"
 
 book: _build/html/index.html
@@ -63,9 +66,16 @@ book: _build/html/index.html
 
 # An incremental build re-executes only the chapters that changed; when the
 # kernels or the configuration changed, every chapter is built again.
-_build/html/index.html: $(CHAPTERS) _config.yml _toc.yml $(VENV)/.kernels $(VENV)/.group-book
+BOOK_EXTENSIONS := $(wildcard book/_ext/*.py)
+# Jupyter Book writes the redirect page index.html only once, so it is
+# stamped afterwards with the time the build started: a source edited during
+# the build still counts as newer.
+_build/html/index.html: $(CHAPTERS) book/references.bib _config.yml _toc.yml \
+		$(BOOK_EXTENSIONS) $(VENV)/.kernels $(VENV)/.group-book
+	mkdir -p _build && touch _build/.book-started
 	$(BIN)/jupyter-book build . $(JB_FLAGS) \
-		$(if $(filter $(VENV)/.kernels _config.yml _toc.yml,$?),--all)
+		$(if $(filter $(VENV)/.kernels _config.yml _toc.yml $(BOOK_EXTENSIONS),$?),--all)
+	touch -r _build/.book-started $@
 
 # Run every generated notebook top to bottom in a fresh kernel, as a reader
 # who downloads it would, then check the outputs of both executions (this one
@@ -77,7 +87,14 @@ check-notebooks: notebooks $(VENV)/.kernels
 			--output="executed/{notebook_name}" "$$notebook" || exit 1; \
 	done
 	$(BIN)/python .ci/check_outputs.py $(NOTEBOOK_DIR)/executed/*.ipynb \
-		$(wildcard _build/jupyter_execute/book/*.ipynb)
+		$(wildcard $(NOTEBOOK_CHAPTERS:%.md=_build/jupyter_execute/%.ipynb))
+
+# Render every page of the built book in headless Chromium (installed with
+# apt-get when missing and run as root) and fail on broken links, images or
+# anchors, math that did not render, and error output in cells not tagged
+# raises-exception. Full-page screenshots go to _build/screenshots/.
+check-pages: book
+	$(BIN)/python .ci/check_pages.py _build/html --screenshots _build/screenshots
 
 lint: $(VENV)/.group-lint
 	$(BIN)/ruff check .
