@@ -15,3 +15,18 @@ def pytest_report_header(config):
 def _kernels_is_the_installed_package():
     # The uncompiled sources in kernels/ must never stand in for the package.
     assert ROOT / "kernels" != pathlib.Path(kernels.__file__).resolve().parent
+
+
+@pytest.fixture
+def ipython_shell(tmp_path, monkeypatch):
+    """An IPython shell with the cython extension loaded, for %%cython cells."""
+    # A private IPython directory: %%cython caches compiled cells there, so
+    # every run of a test really compiles.
+    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
+    monkeypatch.chdir(tmp_path)
+    from IPython.core.interactiveshell import InteractiveShell
+
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "cython")
+    yield shell
+    InteractiveShell.clear_instance()

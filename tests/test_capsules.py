@@ -1,6 +1,5 @@
 """Claims the book makes about kernels.capsules: ownership and no leaks."""
 
-import ctypes
 import gc
 import tracemalloc
 
@@ -8,6 +7,7 @@ import numpy as np
 import pytest
 from scipy import integrate
 
+from capsule_api import capsule_name
 from kernels import capsules, gaussian
 
 
@@ -146,10 +146,7 @@ def test_set_double_rejects_foreign_capsules():
 def test_helpers_are_exported_for_cimport_under_signatures_quad_rejects():
     # Declared in capsules.pxd, so Cython exports them in __pyx_capi__ even
     # without `api`; their C signatures are none of quad's.
-    get_name = ctypes.pythonapi.PyCapsule_GetName
-    get_name.restype = ctypes.c_char_p
-    get_name.argtypes = [ctypes.py_object]
-    names = {k: get_name(v).decode() for k, v in capsules.__pyx_capi__.items()}
+    names = {k: capsule_name(v) for k, v in capsules.__pyx_capi__.items()}
     assert names["doubles_of"] == "double *(PyObject *)"
     assert names["alloc_doubles"] == "double *(Py_ssize_t)"
     quad_signatures = {

@@ -5,22 +5,8 @@ import textwrap
 import pytest
 
 
-@pytest.fixture
-def shell(tmp_path, monkeypatch):
-    # A private IPython directory: %%cython caches compiled cells there, so
-    # every run of this test really compiles.
-    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
-    monkeypatch.chdir(tmp_path)
-    from IPython.core.interactiveshell import InteractiveShell
-
-    shell = InteractiveShell.instance()
-    shell.run_line_magic("load_ext", "cython")
-    yield shell
-    InteractiveShell.clear_instance()
-
-
-def test_cython_cell_cimports_kernels_and_runs_its_callback(shell):
-    shell.run_cell_magic(
+def test_cython_cell_cimports_kernels_and_runs_its_callback(ipython_shell):
+    ipython_shell.run_cell_magic(
         "cython",
         "",
         textwrap.dedent("""
@@ -32,14 +18,14 @@ def test_cython_cell_cimports_kernels_and_runs_its_callback(shell):
             return gauss(x, doubles_of(user_data))
     """),
     )
-    gauss_at = shell.user_ns["gauss_at"]
+    gauss_at = ipython_shell.user_ns["gauss_at"]
     assert gauss_at(1.5, 2.0) == pytest.approx(2.718281828459045**-4.5, rel=1e-15)
 
 
-def test_cython_cell_compile_error_defines_nothing(shell, capsys):
+def test_cython_cell_compile_error_defines_nothing(ipython_shell, capsys):
     # %%cython prints a compile error instead of raising: the names the cell
     # should define are missing, so the next cell that uses them fails.
-    result = shell.run_cell_magic("cython", "", "def broken(:\n    pass\n")
+    result = ipython_shell.run_cell_magic("cython", "", "def broken(:\n    pass\n")
     assert result is None
-    assert "broken" not in shell.user_ns
+    assert "broken" not in ipython_shell.user_ns
     assert "Error compiling Cython file" in capsys.readouterr().err

@@ -1,6 +1,5 @@
 """Claims the book's ndimage chapter makes about kernels.filters."""
 
-import ctypes
 import gc
 import math
 
@@ -8,6 +7,7 @@ import numpy as np
 import pytest
 from scipy import LowLevelCallable, ndimage, signal
 
+from capsule_api import capsule_name
 from kernels import capsules, filters, gaussian
 
 SIGNATURES = {
@@ -15,13 +15,6 @@ SIGNATURES = {
     "ema": "int (double *, intptr_t, double *, intptr_t, void *)",
     "polar_unwrap": "int (intptr_t *, double *, int, int, void *)",
 }
-
-
-def capsule_name(capsule):
-    get_name = ctypes.pythonapi.PyCapsule_GetName
-    get_name.restype = ctypes.c_char_p
-    get_name.argtypes = [ctypes.py_object]
-    return get_name(capsule).decode()
 
 
 @pytest.fixture(scope="module")

@@ -1,20 +1,13 @@
 """Claims the book makes about kernels.floor, the measure of quad's floor."""
 
-import ctypes
 import math
 
 import numpy as np
 import pytest
 from scipy import integrate
 
+from capsule_api import capsule_name
 from kernels import capsules, floor, gaussian, lorentz
-
-
-def capsule_name(capsule):
-    get_name = ctypes.pythonapi.PyCapsule_GetName
-    get_name.restype = ctypes.c_char_p
-    get_name.argtypes = [ctypes.py_object]
-    return get_name(capsule).decode()
 
 
 def test_constant_capsule_is_named_by_its_c_signature():

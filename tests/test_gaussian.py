@@ -7,18 +7,12 @@ import numpy as np
 import pytest
 from scipy import LowLevelCallable, integrate
 
+from capsule_api import capsule_context, capsule_name, capsule_pointer
 from kernels import capsules, gaussian, seed
 
 SIGNATURE = "double (double, void *)"
 # The sweep of the book's first chapter.
 BOOK_SWEEP = np.linspace(0.1, 10, 10_000)
-
-
-def capsule_name(capsule):
-    get_name = ctypes.pythonapi.PyCapsule_GetName
-    get_name.restype = ctypes.c_char_p
-    get_name.argtypes = [ctypes.py_object]
-    return get_name(capsule).decode()
 
 
 def closed_form(a):
@@ -186,23 +180,14 @@ def test_from_cython_names_the_missing_function():
 def test_scipys_inner_capsule_holds_gauss_and_the_user_data_pointer():
     # A LowLevelCallable is a tuple whose hidden first item is SciPy's own
     # capsule (internal, but the anatomy chapter shows it).
-    get_pointer = ctypes.pythonapi.PyCapsule_GetPointer
-    get_pointer.restype = ctypes.c_void_p
-    get_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
-    get_context = ctypes.pythonapi.PyCapsule_GetContext
-    get_context.restype = ctypes.c_void_p
-    get_context.argtypes = [ctypes.py_object]
-
     user_data = capsules.double_capsule(2.5)
     llc = LowLevelCallable.from_cython(gaussian, "gauss", user_data)
     inner = tuple.__getitem__(llc, 0)
     function = gaussian.__pyx_capi__["gauss"]
     assert capsule_name(inner) == SIGNATURE
-    assert get_pointer(inner, SIGNATURE.encode()) == get_pointer(
-        function, SIGNATURE.encode()
-    )
-    context = get_context(inner)
-    assert context == get_pointer(user_data, b"kernels.capsules.doubles")
+    assert capsule_pointer(inner, SIGNATURE) == capsule_pointer(function, SIGNATURE)
+    context = capsule_context(inner)
+    assert context == capsule_pointer(user_data, b"kernels.capsules.doubles")
     assert ctypes.c_double.from_address(context).value == 2.5
 
 

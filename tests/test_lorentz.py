@@ -1,22 +1,15 @@
 """Claims the book makes about kernels.lorentz, the narrow-peak integrand."""
 
-import ctypes
 import math
 
 import numpy as np
 import pytest
 from scipy import LowLevelCallable, integrate
 
+from capsule_api import capsule_name
 from kernels import capsules, lorentz
 
 SIGNATURE = "double (double, void *)"
-
-
-def capsule_name(capsule):
-    get_name = ctypes.pythonapi.PyCapsule_GetName
-    get_name.restype = ctypes.c_char_p
-    get_name.argtypes = [ctypes.py_object]
-    return get_name(capsule).decode()
 
 
 def test_lorentz_capsule_is_named_by_its_c_signature():

@@ -1,12 +1,12 @@
 """Claims the book's chapter on dblquad, tplquad and nquad makes about kernels."""
 
-import ctypes
 import math
 
 import numpy as np
 import pytest
 from scipy import LowLevelCallable, integrate
 
+from capsule_api import capsule_name
 from kernels import capsules, gaussian, multidim, signatures
 
 INF = np.inf
@@ -20,13 +20,6 @@ COVARIANCES = [
     [[1.0, -0.9], [-0.9, 1.0]],
     [[0.3, 0.1], [0.1, 4.0]],
 ]
-
-
-def capsule_name(capsule):
-    get_name = ctypes.pythonapi.PyCapsule_GetName
-    get_name.restype = ctypes.c_char_p
-    get_name.argtypes = [ctypes.py_object]
-    return get_name(capsule).decode()
 
 
 def gaussian_closed_form(a, n):

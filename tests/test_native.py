@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from scipy import LowLevelCallable, integrate
 
+from capsule_api import new_capsule
 from kernels import capsules, gaussian, native, seed
 
 SIGNATURE = "double (double, void *)"
@@ -60,18 +61,11 @@ def test_cffi_type_spelling_becomes_the_signature():
 CAPSULE_NAME = SIGNATURE.encode()
 
 
-def new_function_capsule(address, name):
-    new = ctypes.pythonapi.PyCapsule_New
-    new.restype = ctypes.py_object
-    new.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p]
-    return new(address, name, None)
-
-
 @pytest.mark.parametrize("a", [0.1, 2.0, 7.5])
 def test_capsule_of_gauss_c_address_integrates_to_closed_form(a):
     address = ctypes.cast(native.ctypes_gauss(), ctypes.c_void_p).value
     llc = LowLevelCallable(
-        new_function_capsule(address, CAPSULE_NAME), capsules.double_capsule(a)
+        new_capsule(address, CAPSULE_NAME), capsules.double_capsule(a)
     )
     assert llc.signature == SIGNATURE
     result, _ = integrate.quad(llc, -np.inf, np.inf)
@@ -92,7 +86,7 @@ def test_every_route_to_the_gaussian_gives_bitwise_equal_integrals():
         ),
         LowLevelCallable(cffi_function, ffi.cast("void *", cffi_value)),
         LowLevelCallable(
-            new_function_capsule(address, CAPSULE_NAME), capsules.double_capsule(a)
+            new_capsule(address, CAPSULE_NAME), capsules.double_capsule(a)
         ),
         seed.capsule_callable(a),
     ]

@@ -9,24 +9,11 @@ import numpy as np
 import pytest
 from scipy import LowLevelCallable, integrate, stats
 
+from capsule_api import capsule_name, capsule_pointer
 from kernels import capsules, gaussian, normal
 
 SIGNATURE = "double (double, void *)"
 INF = np.inf
-
-
-def capsule_name(capsule):
-    get_name = ctypes.pythonapi.PyCapsule_GetName
-    get_name.restype = ctypes.c_char_p
-    get_name.argtypes = [ctypes.py_object]
-    return get_name(capsule).decode()
-
-
-def capsule_pointer(capsule):
-    get_pointer = ctypes.pythonapi.PyCapsule_GetPointer
-    get_pointer.restype = ctypes.c_void_p
-    get_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
-    return get_pointer(capsule, capsule_name(capsule).encode())
 
 
 def test_normal_pdf_capsule_is_named_by_its_c_signature():

@@ -5,7 +5,6 @@ capsule SciPy builds borrows the user_data pointer, and the tuple keeps the
 user_data capsule, and so its buffer, alive.
 """
 
-import ctypes
 import gc
 import sys
 import threading
@@ -14,28 +13,11 @@ import numpy as np
 import pytest
 from scipy import LowLevelCallable, integrate
 
+from capsule_api import capsule_context, capsule_name, capsule_pointer
 from kernels import capsules, gaussian
 
 INF = np.inf
 BOOK_SWEEP = np.linspace(0.1, 10, 10_000)
-
-
-def _pythonapi(name, restype, argtypes):
-    function = getattr(ctypes.pythonapi, name)
-    function.restype = restype
-    function.argtypes = argtypes
-    return function
-
-
-get_name = _pythonapi("PyCapsule_GetName", ctypes.c_char_p, [ctypes.py_object])
-get_pointer = _pythonapi(
-    "PyCapsule_GetPointer", ctypes.c_void_p, [ctypes.py_object, ctypes.c_char_p]
-)
-get_context = _pythonapi("PyCapsule_GetContext", ctypes.c_void_p, [ctypes.py_object])
-
-
-def pointer_of(capsule):
-    return get_pointer(capsule, get_name(capsule))
 
 
 def test_callable_holds_the_very_user_data_capsule_and_one_reference_to_it():
@@ -57,9 +39,9 @@ def test_raw_capsule_borrows_the_function_and_user_data_pointers():
     llc = gaussian.gaussian_callable(1.0)
     raw = tuple.__getitem__(llc, 0)
     assert raw is not llc.function
-    assert get_name(raw) == b"double (double, void *)"
-    assert pointer_of(raw) == pointer_of(llc.function)
-    assert get_context(raw) == pointer_of(llc.user_data)
+    assert capsule_name(raw) == "double (double, void *)"
+    assert capsule_pointer(raw) == capsule_pointer(llc.function)
+    assert capsule_context(raw) == capsule_pointer(llc.user_data)
 
 
 def test_buffer_lives_as_long_as_the_callable_not_the_name():
@@ -78,7 +60,7 @@ def test_buffer_lives_as_long_as_the_callable_not_the_name():
 def test_getpointer_with_the_wrong_name_raises_value_error():
     capsule = capsules.double_capsule(1.0)
     with pytest.raises(ValueError, match="incorrect name"):
-        get_pointer(capsule, b"double (double, void *)")
+        capsule_pointer(capsule, b"double (double, void *)")
 
 
 def test_reused_callable_gives_bitwise_the_same_integrals_as_new_ones():

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from scipy import LowLevelCallable, integrate
 
+from capsule_api import capsule_name
 from kernels import gaussian, signatures
 
 # SciPy's strings, exactly as scipy.integrate.quad lists them.
@@ -19,13 +20,6 @@ QUAD_SIGNATURES = [
     "double (double)",
     "double (int, double *)",
 ]
-
-
-def capsule_name(capsule):
-    get_name = ctypes.pythonapi.PyCapsule_GetName
-    get_name.restype = ctypes.c_char_p
-    get_name.argtypes = [ctypes.py_object]
-    return get_name(capsule).decode()
 
 
 def quad_signatures_from_error():
