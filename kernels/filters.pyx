@@ -15,7 +15,6 @@ checks its parameters and returns a callable whose ``user_data`` capsule owns
 them (made by ``kernels.capsules``).  The callbacks return 1 on success and 0
 on failure, with a Python exception set that says what went wrong.
 """
-import math
 import numbers
 import sys
 
@@ -26,6 +25,8 @@ from libc.stdint cimport intptr_t, uint64_t
 from kernels.capsules cimport alloc_doubles, own_doubles
 
 from scipy import LowLevelCallable
+
+from kernels._validate import finite_real
 
 # The largest window trimmed_mean accepts: it sorts a copy of the window in an
 # array on the stack (8 KiB), which holds a 31 x 31 footprint.
@@ -202,7 +203,7 @@ def ema_callable(alpha):
     ``y[-1] = x[0]``, with ``0 < alpha <= 1`` (1 copies the line).  Use it with
     ``filter_size=1``: the average needs no padding.
     """
-    alpha = check_real("alpha", alpha)
+    alpha = finite_real("alpha", alpha)
     if not 0.0 < alpha <= 1.0:
         raise ValueError(f"alpha must be in (0, 1], got {alpha!r}")
     cdef Py_ssize_t n = doubles_for(sizeof(EmaParams))
@@ -221,8 +222,8 @@ def polar_callable(centre, radius_step, angle_step):
     row ``centre[0] + r sin(angle)``, column ``centre[1] + r cos(angle)``.
     """
     centre_row, centre_col = check_centre(centre)
-    radius_step = check_real("radius_step", radius_step)
-    angle_step = check_real("angle_step", angle_step)
+    radius_step = finite_real("radius_step", radius_step)
+    angle_step = finite_real("angle_step", angle_step)
     if radius_step <= 0.0 or angle_step <= 0.0:
         raise ValueError(
             "radius_step and angle_step must be > 0, "
@@ -256,18 +257,6 @@ def check_integer(name, value, low, high):
     return value
 
 
-def check_real(name, value):
-    """Return ``value`` as a finite float; TypeError or ValueError otherwise."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"{name} must be a real number, got {type(value).__name__} {value!r}"
-        )
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return value
-
-
 def check_centre(centre):
     """Return ``centre`` as two finite floats (row, column)."""
     try:
@@ -276,4 +265,4 @@ def check_centre(centre):
         raise TypeError(
             f"centre must be a pair (row, column), got {centre!r}"
         ) from exc
-    return check_real("centre row", row), check_real("centre column", col)
+    return finite_real("centre row", row), finite_real("centre column", col)

@@ -10,8 +10,6 @@ evaluations of the integrand.  This module measures both parts:
   through the same kind of function pointer ``quad`` calls, so timing them
   gives the cost of one evaluation.
 """
-import math
-import numbers
 import sys
 
 import numpy as np
@@ -21,6 +19,8 @@ from kernels.gaussian cimport gauss
 from kernels.lorentz cimport lorentz
 
 from scipy import LowLevelCallable
+
+from kernels._validate import finite_real
 
 
 # start-constant
@@ -36,7 +36,7 @@ def constant_callable(value=0.0):
     (30 evaluations on an infinite range, 21 on a finite one): what it then
     costs is the fixed cost of a ``quad`` call.
     """
-    user_data = double_capsule(_check_finite(value))
+    user_data = double_capsule(finite_real("value", value))
     return LowLevelCallable.from_cython(sys.modules[__name__], "constant", user_data)
 
 
@@ -97,14 +97,3 @@ def _doubles(name, values):
 def _same_length(Py_ssize_t n, Py_ssize_t m):
     if n != m:
         raise ValueError(f"x has {n} values but the parameters have {m}")
-
-
-def _check_finite(value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"value must be a real number, got {type(value).__name__} {value!r}"
-        )
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"value must be finite, got {value!r}")
-    return value

@@ -8,7 +8,6 @@ callable whose ``user_data`` owns a copy of ``a``.  ``gauss_nd`` and
 ``double (int, double *, void *)`` for dblquad, tplquad and nquad.
 """
 import math
-import numbers
 import sys
 
 from libc.math cimport exp
@@ -16,6 +15,8 @@ from libc.math cimport exp
 from kernels.capsules cimport double_capsule
 
 from scipy import LowLevelCallable
+
+from kernels._validate import real_number
 
 
 # start-gauss
@@ -66,9 +67,7 @@ def check_gaussian_parameter(a):
     TypeError if ``a`` is not a real number; ValueError if it is not finite
     and positive.
     """
-    if isinstance(a, bool) or not isinstance(a, numbers.Real):
-        raise TypeError(f"a must be a real number, got {type(a).__name__} {a!r}")
-    a = float(a)
+    a = real_number("a", a)
     if not math.isfinite(a):
         raise ValueError(f"a must be a finite positive number, got {a!r}")
     if a <= 0:

@@ -6,8 +6,6 @@ the two doubles ``[c, width]``.  ``lorentz_callable(c, width)`` returns a
 ready ``scipy.LowLevelCallable``, and ``lorentz_integral`` the closed form
 arctan((upper - c) / width) - arctan((lower - c) / width).
 """
-import math
-import numbers
 import sys
 
 import numpy as np
@@ -15,6 +13,8 @@ import numpy as np
 from kernels.capsules cimport array_capsule
 
 from scipy import LowLevelCallable
+
+from kernels._validate import finite_real
 
 
 # start-lorentz
@@ -35,7 +35,7 @@ def lorentz_callable(c, width):
     ``kernels.capsules.set_double(llc.user_data, 0, c)`` moves the peak of an
     existing callable.
     """
-    c = _check_real("c", c)
+    c = finite_real("c", c)
     width = _check_width(width)
     user_data = array_capsule([c, width])
     return LowLevelCallable.from_cython(sys.modules[__name__], "lorentz", user_data)
@@ -71,19 +71,8 @@ def lorentz_integral(c, width, lower, upper):
     return float(result) if result.ndim == 0 else result
 
 
-def _check_real(name, value):
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(
-            f"{name} must be a real number, got {type(value).__name__} {value!r}"
-        )
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return value
-
-
 def _check_width(width):
-    width = _check_real("width", width)
+    width = finite_real("width", width)
     if width <= 0:
         raise ValueError(
             f"width must be > 0, got {width!r}: the peak's half-width at half "

@@ -8,7 +8,6 @@ overwrites the struct in place so that one callable can be reused.
 ``live_params()`` counts the structs allocated here and not yet freed.
 """
 import math
-import numbers
 import sys
 
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
@@ -20,6 +19,8 @@ from cpython.pycapsule cimport (
 from libc.math cimport exp, M_PI, sqrt
 
 from scipy import LowLevelCallable
+
+from kernels._validate import real_number
 
 # The name every parameter capsule made here carries.
 cdef const char *PARAMS_NAME = b"kernels.normal.params"
@@ -128,13 +129,8 @@ def check_normal_parameters(mu, sigma):
     TypeError if either is not a real number; ValueError if ``mu`` is not
     finite or ``sigma`` is not finite and > 0.
     """
-    for name, value in (("mu", mu), ("sigma", sigma)):
-        if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise TypeError(
-                f"{name} must be a real number, got {type(value).__name__} {value!r}"
-            )
-    mu = float(mu)
-    sigma = float(sigma)
+    mu = real_number("mu", mu)
+    sigma = real_number("sigma", sigma)
     if not math.isfinite(mu):
         raise ValueError(f"mu must be finite, got {mu!r}")
     if not (math.isfinite(sigma) and sigma > 0):
