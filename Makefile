@@ -56,9 +56,16 @@ BENCH_ARGS ?=
 bench: $(VENV)/.kernels $(VENV)/.group-bench
 	$(BIN)/python -P -m kernels.bench --output-dir _build/bench $(BENCH_ARGS)
 
-# Each chapter's notebook, paired by jupytext (see [tool.jupytext]).
+# Each chapter's notebook, converted one way by jupytext: the Markdown in
+# book/ is the only source, and this never rewrites it. (The pairing in
+# [tool.jupytext] is for readers who edit a notebook and want the .md back.)
 notebooks: $(VENV)/.group-book
-	$(BIN)/jupytext --quiet --sync $(NOTEBOOK_CHAPTERS)
+	mkdir -p $(NOTEBOOK_DIR)
+	for chapter in $(NOTEBOOK_CHAPTERS); do \
+		$(BIN)/jupytext --quiet --to ipynb \
+			--output $(NOTEBOOK_DIR)/$$(basename $$chapter .md).ipynb \
+			$$chapter || exit 1; \
+	done
 	@echo "Notebooks: $(CURDIR)/$(NOTEBOOK_DIR)"
 
 book: _build/html/index.html
