@@ -46,7 +46,8 @@ def gaussian_callable(a):
     Pass it to ``scipy.integrate.quad`` in place of a Python function.
     """
     user_data = double_capsule(check_gaussian_parameter(a))
-    return LowLevelCallable.from_cython(sys.modules[__name__], "gauss", user_data)
+    module = sys.modules[__name__]
+    return LowLevelCallable.from_cython(module, "gauss", user_data)
 # end-factory
 
 
@@ -58,7 +59,8 @@ def gaussian_nd_callable(a):
     ``user_data`` owns a copy of ``a``, as for ``gaussian_callable``.
     """
     user_data = double_capsule(check_gaussian_parameter(a))
-    return LowLevelCallable.from_cython(sys.modules[__name__], "gauss_nd", user_data)
+    module = sys.modules[__name__]
+    return LowLevelCallable.from_cython(module, "gauss_nd", user_data)
 
 
 def check_gaussian_parameter(a):
@@ -72,7 +74,7 @@ def check_gaussian_parameter(a):
         raise ValueError(f"a must be a finite positive number, got {a!r}")
     if a <= 0:
         raise ValueError(
-            f"a must be > 0, got {a!r}: for a <= 0 the integral of exp(-a x**2) "
-            "over the real line diverges"
+            f"a must be > 0, got {a!r}: for a <= 0 the integral of "
+            "exp(-a x**2) over the real line diverges"
         )
     return a

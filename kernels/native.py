@@ -11,7 +11,7 @@ __all__ = ["cffi_gauss", "ctypes_gauss", "library_path"]
 
 
 def library_path():
-    """Path of the shared library built from gauss_c.c, installed with kernels."""
+    """Path of the shared library built from gauss_c.c (kernels ships it)."""
     here = pathlib.Path(__file__).parent
     found = sorted(here.glob("*gauss_c.*"))
     found = [p for p in found if p.suffix in (".so", ".dylib", ".dll")]
