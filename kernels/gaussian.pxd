@@ -10,6 +10,7 @@ cdef api double gauss(double x, void *user_data) noexcept nogil
 # start-gauss-nd-decl
 # exp(-a (x0**2 + ... + x{n-1}**2)), with ``a`` read from user_data.
 # Taken by quad, dblquad, tplquad and nquad under the signature
-# "double (int, double *, void *)"; xx holds the n integration variables, innermost first.
+# "double (int, double *, void *)"; xx holds the n integration variables,
+# innermost first.
 cdef api double gauss_nd(int n, double *xx, void *user_data) noexcept nogil
 # end-gauss-nd-decl
