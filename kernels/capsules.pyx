@@ -135,7 +135,9 @@ def set_double(capsule, Py_ssize_t index, double value):
     cdef double *buffer = doubles_of(capsule)
     cdef Py_ssize_t n = <Py_ssize_t>PyCapsule_GetContext(capsule)
     if not 0 <= index < n:
-        raise IndexError(f"index {index} out of range for a buffer of {n} doubles")
+        raise IndexError(
+            f"index {index} out of range for a buffer of {n} doubles"
+        )
     buffer[index] = value
 # end-set-double
 
