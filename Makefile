@@ -59,7 +59,7 @@ bench: $(VENV)/.kernels $(VENV)/.group-bench
 # Each chapter's notebook, converted one way by jupytext: the Markdown in
 # book/ is the only source, and this never rewrites it. (The pairing in
 # [tool.jupytext] is for readers who edit a notebook and want the .md back.)
-notebooks: $(VENV)/.group-book
+notebooks: $(VENV)/.group-book $(VENV)/.kernels
 	mkdir -p $(NOTEBOOK_DIR)
 	for chapter in $(NOTEBOOK_CHAPTERS); do \
 		$(BIN)/jupytext --quiet --to ipynb \
