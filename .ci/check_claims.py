@@ -22,8 +22,9 @@ A sentence passes without a guard when its direction comes from a glued
 verdict: the role's text is removed before the words below are looked for,
 so "{glue:text}`verdict`" (computed as "faster than", "within noise of", ...)
 is not a direction word. A sentence that has a direction word but is not a
-claim about a measurement takes a MyST comment on the line just before the
-line where it starts (or any line it spans):
+claim about a measurement takes a MyST comment on the line just before it;
+the comment covers the one sentence that starts at the beginning of the next
+line:
 
     % claim-ok: the count is exact, not a measurement
 
@@ -87,7 +88,7 @@ class Chapter:
     path: Path
     prose: list = field(default_factory=list)  # (line number, text)
     guarded: set = field(default_factory=set)
-    escapes: set = field(default_factory=set)  # line numbers after a claim-ok
+    escapes: set = field(default_factory=set)  # the lines after a claim-ok
 
 
 @dataclass
@@ -215,7 +216,7 @@ def units(prose):
 
 
 def sentences(unit):
-    """The sentences of a unit, each as (line where it starts, lines, text)."""
+    """The sentences of a unit, each as (line where it starts, text)."""
     text, starts = "", []
     for number, line in unit:
         starts.append((len(text), number))
@@ -227,19 +228,21 @@ def sentences(unit):
         sentence = text[begin:end].strip()
         if not sentence:
             continue
-        spanned = [num for offset, num in starts if offset < end]
         first = max(
             (num for offset, num in starts if offset <= begin), default=unit[0][0]
         )
-        yield first, [num for num in spanned if num >= first], sentence
+        yield first, sentence
 
 
 def check_text(path, text=None):
     """Every unguarded claim in one MyST file."""
     chapter = read_chapter(Path(path), text)
     findings = []
+    escapes = set(chapter.escapes)
     for unit in units(chapter.prose):
-        for first, spanned, sentence in sentences(unit):
+        for first, sentence in sentences(unit):
+            escaped = first in escapes
+            escapes.discard(first)  # an escape covers one sentence
             keys = [match.group(1).split(":")[0].strip()
                     for match in GLUE_ROLE.finditer(sentence)]
             if not keys:
@@ -250,7 +253,7 @@ def check_text(path, text=None):
             )
             if ROLE_X.search(sentence):
                 words.append("x (after a glued number)")
-            if not words or chapter.escapes.intersection(spanned):
+            if not words or escaped:
                 continue
             missing = [key for key in dict.fromkeys(keys) if key not in chapter.guarded]
             if missing:
