@@ -19,12 +19,13 @@ letter (outside backticks); a table row, a heading and a list item are units
 of their own.
 
 A sentence passes without a guard when its direction comes from a glued
-verdict: the role's text is removed before the words below are looked for,
+verdict: the roles are removed before the direction words are looked for,
 so "{glue:text}`verdict`" (computed as "faster than", "within noise of", ...)
 is not a direction word. A sentence that has a direction word but is not a
 claim about a measurement takes a MyST comment on the line just before it;
 the comment covers the one sentence that starts at the beginning of the next
-line:
+line. (A comment line ends a paragraph in MyST, so put it before a paragraph
+and let the sentence open it.):
 
     % claim-ok: the count is exact, not a measurement
 
@@ -40,22 +41,20 @@ from pathlib import Path
 # Words that state a direction, a proportion or a size relation. Matched as
 # whole words, case-insensitively, in the sentence with its glue roles and
 # inline code removed.
-DIRECTION_WORDS = (
-    # speed and cost
-    "faster", "slower", "quicker", "cheaper", "costlier", "more expensive",
-    "speed-up", "speedup", "slow-down", "slowdown",
-    # change
-    "fall", "falls", "fell", "falling", "rise", "rises", "rose", "rising",
-    "grow", "grows", "grew", "growing", "shrink", "shrinks", "shrank",
-    "drop", "drops", "dropped", "increase", "increases", "increased",
-    "decrease", "decreases", "decreased",
-    # comparison
-    "larger", "smaller", "more", "less", "fewer", "higher", "lower",
-    "better", "worse", "dominate", "dominates", "dominated", "exceeds",
-    "twice", "half",
-    # proximity and proportion
-    "close to", "most of", "within", "about", "around", "roughly", "nearly",
-    "almost", "approximately", "times", "fold", "percent",
+DIRECTION_WORDS = tuple(
+    word.strip()
+    for word in """
+    faster, slower, quicker, cheaper, costlier, more expensive,
+    speed-up, speedup, slow-down, slowdown,
+    fall, falls, fell, falling, rise, rises, rose, rising,
+    grow, grows, grew, growing, shrink, shrinks, shrank,
+    drop, drops, dropped, increase, increases, increased,
+    decrease, decreases, decreased,
+    larger, smaller, more, less, fewer, higher, lower,
+    better, worse, dominate, dominates, dominated, exceeds, twice, half,
+    close to, most of, within, about, around, roughly, nearly,
+    almost, approximately, times, fold, percent
+    """.split(",")
 )
 # Symbols: a percent sign, "x-fold"/"5-fold", and an "x" right after a role
 # ("{glue:text}`speedup:.0f`x faster" reads as "17x").
@@ -66,16 +65,19 @@ GLUE_ROLE = re.compile(r"\{glue(?::text|:)?\}`([^`]*)`")
 ANY_ROLE = re.compile(r"\{[\w:.-]+\}`[^`]*`")
 INLINE_CODE = re.compile(r"``.*?``|`[^`]*`")
 WORDS = re.compile(
-    r"\b(?:" + "|".join(re.escape(word) for word in DIRECTION_WORDS) + r")\b"
-    + "|" + "|".join(SYMBOLS),
+    r"\b(?:"
+    + "|".join(re.escape(word) for word in DIRECTION_WORDS)
+    + r")\b"
+    + "|"
+    + "|".join(SYMBOLS),
     re.IGNORECASE,
 )
 FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})\s*(.*)$")
 # Directives whose body is code or data, not prose.
-CODE_DIRECTIVES = {
-    "code-cell", "code", "code-block", "sourcecode", "literalinclude", "math",
-    "raw", "eval-rst", "glue:figure", "glue:math", "csv-table", "mermaid",
-}
+CODE_DIRECTIVES = set(
+    "code-cell code code-block sourcecode literalinclude math raw eval-rst "
+    "glue:figure glue:math csv-table mermaid".split()
+)
 ESCAPE = re.compile(r"^\s*%\s*claim-ok:\s*\S")
 GUARD = re.compile(r"^#\s*guard:(.*)$")
 SENTENCE_END = re.compile(r"(?<=[.!?])[)\"'*_]*\s+(?=[\[({\"'*_]*[A-Z0-9{])")
@@ -243,13 +245,19 @@ def check_text(path, text=None):
         for first, sentence in sentences(unit):
             escaped = first in escapes
             escapes.discard(first)  # an escape covers one sentence
-            keys = [match.group(1).split(":")[0].strip()
-                    for match in GLUE_ROLE.finditer(sentence)]
+            keys = [
+                match.group(1).split(":")[0].strip()
+                for match in GLUE_ROLE.finditer(sentence)
+            ]
             if not keys:
                 continue
             words = sorted(
-                {match.group().lower() for match in WORDS.finditer(
-                    INLINE_CODE.sub(" ", ANY_ROLE.sub(" ", sentence)))}
+                {
+                    match.group().lower()
+                    for match in WORDS.finditer(
+                        INLINE_CODE.sub(" ", ANY_ROLE.sub(" ", sentence))
+                    )
+                }
             )
             if ROLE_X.search(sentence):
                 words.append("x (after a glued number)")

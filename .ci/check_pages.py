@@ -560,8 +560,7 @@ def render(browser, url, screenshot_stem):
 def set_viewport(browser, size, mobile=False):
     browser.call(
         "Emulation.setDeviceMetricsOverride",
-        {"width": size[0], "height": size[1], "deviceScaleFactor": 1,
-         "mobile": mobile},
+        {"width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": mobile},
     )
 
 
