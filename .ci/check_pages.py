@@ -167,19 +167,24 @@ PAGE_SCRIPT = r"""
 # out of the window without a scrolling container of their own around them?
 PHONE_SCRIPT = r"""
 (() => {
-  const width = window.innerWidth;
+  const width = Math.min(window.innerWidth,
+                         document.documentElement.clientWidth || Infinity);
   const result = {innerWidth: width,
                   scrollWidth: document.documentElement.scrollWidth,
                   culprits: []};
   if (result.scrollWidth <= width + 1) return result;
+  // An element inside a scrolling box, or inside a fixed one (the theme's
+  // off-canvas drawers), does not make the page scroll.
   const scrolls = element => {
     for (let node = element.parentElement; node; node = node.parentElement) {
-      const overflow = getComputedStyle(node).overflowX;
-      if (overflow === "auto" || overflow === "scroll" || overflow === "hidden") {
+      const style = getComputedStyle(node);
+      const overflow = style.overflowX;
+      if (overflow === "auto" || overflow === "scroll" || overflow === "hidden" ||
+          style.position === "fixed") {
         return true;
       }
     }
-    return false;
+    return getComputedStyle(element).position === "fixed";
   };
   const describe = element => element.tagName.toLowerCase() +
     (element.id ? "#" + element.id : "") +
@@ -557,16 +562,20 @@ def render(browser, url, screenshot_stem):
     return found
 
 
-def set_viewport(browser, size, mobile=False):
+def set_viewport(browser, size):
     browser.call(
         "Emulation.setDeviceMetricsOverride",
-        {"width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": mobile},
+        {"width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": False},
     )
 
 
 def render_phone(browser, url, stem):
     """Load url again at phone width; measure sideways scrolling, screenshot."""
-    set_viewport(browser, PHONE_VIEWPORT, mobile=True)
+    # mobile=False: with mobile emulation Chromium zooms out to fit a page
+    # that is too wide (as a phone does), and innerWidth grows with it, so
+    # the sideways scrolling would go unseen. A 390 px window lays the page
+    # out with the same CSS (the theme's media queries look at the width).
+    set_viewport(browser, PHONE_VIEWPORT)
     try:
         browser.events.clear()
         browser.call("Page.navigate", {"url": url})
