@@ -80,7 +80,10 @@ CODE_DIRECTIVES = set(
 )
 ESCAPE = re.compile(r"^\s*%\s*claim-ok:\s*\S")
 GUARD = re.compile(r"^#\s*guard:(.*)$")
-SENTENCE_END = re.compile(r"(?<=[.!?])[)\"'*_]*\s+(?=[\[({\"'*_]*[A-Z0-9{])")
+# The end of a sentence: . ! or ? (and closing marks), a space, then a capital,
+# a digit, a role, inline code or math.
+SENTENCE_END = re.compile(r"(?<=[.!?])[)\"'*_]*\s+(?=[\[({\"'*_]*[A-Z0-9{`$])")
+ABBREVIATIONS = ("e.g.", "i.e.", "cf.", "vs.", "etc.")
 
 
 @dataclass
@@ -223,8 +226,13 @@ def sentences(unit):
     for number, line in unit:
         starts.append((len(text), number))
         text += line + " "
-    masked = INLINE_CODE.sub(lambda match: "x" * len(match.group()), text)
-    bounds = [0] + [match.end() for match in SENTENCE_END.finditer(masked)]
+    # Inline code keeps its length and its backticks, and loses its dots.
+    masked = INLINE_CODE.sub(lambda m: "`" + "x" * (len(m.group()) - 2) + "`", text)
+    bounds = [0] + [
+        match.end()
+        for match in SENTENCE_END.finditer(masked)
+        if not masked[: match.start()].lower().endswith(ABBREVIATIONS)
+    ]
     bounds.append(len(text))
     for begin, end in zip(bounds, bounds[1:], strict=False):
         sentence = text[begin:end].strip()

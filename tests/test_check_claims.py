@@ -161,3 +161,22 @@ def test_sentences_split_outside_backticks(check_claims):
         "{glue:text}`verdict` Python.\n"
     )
     assert findings(check_claims, chapter(MEASUREMENT, two)) == []
+
+
+def test_a_sentence_may_start_with_inline_code(check_claims):
+    text = chapter(
+        MEASUREMENT,
+        "\n    It is {glue:text}`speedup:.0f` us, more or less. `quad` takes "
+        "{glue:text}`verdict` that.\n",
+    )
+    [finding] = findings(check_claims, text)
+    assert finding.sentence.startswith("It is")
+
+
+def test_no_split_after_an_abbreviation(check_claims):
+    text = chapter(
+        MEASUREMENT,
+        "\n    Costs, e.g. `quad`, are {glue:text}`speedup:.0f` times higher.\n",
+    )
+    [finding] = findings(check_claims, text)
+    assert finding.sentence.startswith("Costs, e.g.")
