@@ -37,7 +37,8 @@ $(VENV)/.group-%: pyproject.toml | $(BIN)/python
 
 # A regular (not editable) install: `cimport kernels.gaussian` from a
 # %%cython cell finds the installed .pxd files, which meson-python's editable
-# installs do not provide (cython/cython#5232).
+# installs do not provide (cython/cython#7326, open; scikit-build-core#516
+# added a workaround on its side).
 $(VENV)/.kernels: $(KERNELS_SOURCES) $(VENV)/.group-build
 	$(PIP) install --no-build-isolation .
 	@touch $@
@@ -103,10 +104,14 @@ check-notebooks: notebooks $(VENV)/.kernels
 check-pages: book
 	$(BIN)/python .ci/check_pages.py _build/html --screenshots _build/screenshots
 
+# .ci/check_claims.py: a sentence that glues a value and states a direction
+# ("faster", "falls", "within", "%", ...) needs a `# guard:` cell or a glued
+# verdict (README.md, "Conventions for chapters"). Standard library only.
 lint: $(VENV)/.group-lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/cython-lint kernels
+	$(BIN)/python .ci/check_claims.py
 
 # Fix what the linters can fix by themselves.
 format: $(VENV)/.group-lint

@@ -15,10 +15,19 @@ a reader would trip on:
 - a Python traceback, or a Cython compile error, in the output of a cell that
   is not tagged raises-exception (myst-nb gives the cell the class
   tag_raises-exception);
-- an uncaught JavaScript error.
+- an uncaught JavaScript error;
+- at a phone's width (PHONE_VIEWPORT, 390 px), a page that scrolls sideways
+  (document.documentElement.scrollWidth > innerWidth + 1): wide tables and
+  outputs must scroll inside their own containers (book/_static/book.css);
+  the check names the elements that stick out;
+- an absolute path of the machine that built the book in the page's HTML
+  (tracebacks and printed file names): the repository's folder, the
+  virtual environment's, the Python installation's library folder, the
+  home folder, /root/ and /tmp/ paths (see forbidden_paths).
 
 Screenshots of every page go to DIR (PAGE-01.png, PAGE-02.png, ... from the
-top, 3000 pixels each), for a person to look at.
+top, 3000 pixels each), and the top of the page at phone width to
+PAGE-phone.png, for a person to look at.
 
 Chromium is Debian's `chromium` package, driven through its DevTools protocol
 over a pipe (--remote-debugging-pipe), so this script needs nothing beyond the
@@ -30,14 +39,17 @@ problem, 2 when the pages cannot be checked (no build, no Chromium).
 import argparse
 import base64
 import functools
+import html
 import html.parser
 import http.server
 import json
 import os
+import re
 import select
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tempfile
 import threading
 import time
@@ -45,6 +57,7 @@ import urllib.parse
 from pathlib import Path
 
 VIEWPORT = (1280, 900)
+PHONE_VIEWPORT = (390, 844)  # an iPhone 12 to 15, in CSS pixels
 SCREENSHOT_TILE = 3_000  # pixels: each PNG shows this much of the page
 MAX_SCREENSHOT_HEIGHT = 60_000  # pixels; longer pages are cut there
 PAGE_TIMEOUT = 60  # seconds to load and check one page
@@ -145,6 +158,49 @@ PAGE_SCRIPT = r"""
     .concat([...document.querySelectorAll("a[name]")].map(a => a.name));
   result.height = Math.ceil(Math.max(document.documentElement.scrollHeight,
                                      document.body.scrollHeight));
+  return result;
+})()
+"""
+
+
+# Run at phone width: does the page scroll sideways, and which elements stick
+# out of the window without a scrolling container of their own around them?
+PHONE_SCRIPT = r"""
+(() => {
+  const width = Math.min(window.innerWidth,
+                         document.documentElement.clientWidth || Infinity);
+  const result = {innerWidth: width,
+                  scrollWidth: document.documentElement.scrollWidth,
+                  culprits: []};
+  if (result.scrollWidth <= width + 1) return result;
+  // An element inside a scrolling box, or inside a fixed one (the theme's
+  // off-canvas drawers), does not make the page scroll.
+  const scrolls = element => {
+    for (let node = element.parentElement; node; node = node.parentElement) {
+      const style = getComputedStyle(node);
+      const overflow = style.overflowX;
+      if (overflow === "auto" || overflow === "scroll" || overflow === "hidden" ||
+          style.position === "fixed") {
+        return true;
+      }
+    }
+    return getComputedStyle(element).position === "fixed";
+  };
+  const describe = element => element.tagName.toLowerCase() +
+    (element.id ? "#" + element.id : "") +
+    [...element.classList].slice(0, 3).map(name => "." + name).join("");
+  for (const element of document.body.querySelectorAll("*")) {
+    const box = element.getBoundingClientRect();
+    if (box.width === 0 || box.right <= width + 1 || scrolls(element)) continue;
+    // Report the outermost element that sticks out, not all its children.
+    const parent = element.parentElement;
+    if (parent && parent.getBoundingClientRect().right > width + 1 &&
+        !scrolls(parent) && parent !== document.body) continue;
+    const text = element.textContent.trim().replace(/\s+/g, " ").slice(0, 60);
+    result.culprits.push(
+      `${describe(element)} (${Math.round(box.right)} px wide: ${text})`);
+    if (result.culprits.length >= 5) break;
+  }
   return result;
 })()
 """
@@ -272,6 +328,65 @@ def check_math(found):
         problems.append(f"raw TeX left in the text: {text!r}")
     if len(raw) > 5:
         problems.append(f"... and {len(raw) - 5} more texts with raw TeX")
+    return problems
+
+
+def forbidden_paths(html_dir):
+    """Absolute paths of the build machine that a page must not show.
+
+    Precise prefixes, each a whole path component followed by "/", so that
+    prose about paths ("/tmp" alone, "site-packages/kernels/gaussian.pxd")
+    does not trip the check.
+    """
+    html_dir = html_dir.resolve()
+    prefixes = {
+        "the repository": [html_dir.parents[1], Path.cwd()],
+        "the virtual environment": [Path(sys.prefix)],
+        "Python's standard library": [Path(sysconfig.get_paths()["stdlib"])],
+        "the home folder": [Path.home()],
+        "a /root/ path": [Path("/root")],
+        "a /tmp/ path": [Path("/tmp"), Path(tempfile.gettempdir())],
+    }
+    patterns = []
+    for label, paths in prefixes.items():
+        names = sorted({str(path) for path in paths if len(path.parts) > 1})
+        if names:
+            alternatives = "|".join(re.escape(name) for name in names)
+            pattern = rf"(?<![\w.~/-])(?:{alternatives})/[\w.~-]"
+            if pattern not in {known.pattern for _, known in patterns}:
+                patterns.append((label, re.compile(pattern)))
+    return patterns
+
+
+def check_paths(path, patterns):
+    """Machine paths in one page: in its text, then in its markup."""
+    markup = path.read_text(encoding="utf-8", errors="replace")
+    # Highlighted outputs split a path into several <span>s: search the text.
+    text = html.unescape(re.sub(r"<[^>]*>", "", markup))
+    problems = []
+    for label, pattern in patterns:
+        for where in (text, html.unescape(markup)):
+            matches = list(pattern.finditer(where))
+            if matches:
+                first = matches[0]
+                context = where[max(0, first.start() - 30) : first.end() + 50]
+                context = " ".join(context.split())
+                problems.append(
+                    f"{len(matches)} absolute path(s) of the build machine "
+                    f"({label}), the first in: ...{context}..."
+                )
+                break
+    return problems
+
+
+def check_phone(found):
+    if found["scrollWidth"] <= found["innerWidth"] + 1:
+        return []
+    problems = [
+        f"at phone width ({found['innerWidth']} px) the page scrolls sideways: "
+        f"it is {found['scrollWidth']} px wide"
+    ]
+    problems += [f"  sticks out: {culprit}" for culprit in found["culprits"]]
     return problems
 
 
@@ -443,7 +558,44 @@ def render(browser, url, screenshot_stem):
     found = evaluated["result"]["value"]
     found["events"] = list(browser.events)
     found["screenshots"] = screenshots(browser, found["height"], screenshot_stem)
+    found["phone"] = render_phone(browser, url, screenshot_stem)
     return found
+
+
+def set_viewport(browser, size):
+    browser.call(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": size[0], "height": size[1], "deviceScaleFactor": 1, "mobile": False},
+    )
+
+
+def render_phone(browser, url, stem):
+    """Load url again at phone width; measure sideways scrolling, screenshot."""
+    # mobile=False: with mobile emulation Chromium zooms out to fit a page
+    # that is too wide (as a phone does), and innerWidth grows with it, so
+    # the sideways scrolling would go unseen. A 390 px window lays the page
+    # out with the same CSS (the theme's media queries look at the width).
+    set_viewport(browser, PHONE_VIEWPORT)
+    try:
+        browser.events.clear()
+        browser.call("Page.navigate", {"url": url})
+        browser.wait_for("Page.loadEventFired")
+        time.sleep(0.3)  # let the theme's scripts settle the layout
+        evaluated = browser.call(
+            "Runtime.evaluate",
+            {"expression": PHONE_SCRIPT, "returnByValue": True},
+        )
+        if "exceptionDetails" in evaluated:
+            details = evaluated["exceptionDetails"]
+            raise RuntimeError(f"the phone check failed: {details.get('text')}")
+        shot = browser.call("Page.captureScreenshot", {"format": "png"})
+        stem.with_name(f"{stem.name}-phone.png").write_bytes(
+            base64.b64decode(shot["data"])
+        )
+        return evaluated["result"]["value"]
+    finally:
+        browser.events.clear()
+        set_viewport(browser, VIEWPORT)
 
 
 def screenshots(browser, height, stem):
@@ -537,9 +689,10 @@ def check_book(html_dir, screenshot_dir):
             browser = Browser(chromium, Path(profile, "profile"), log)
             try:
                 browser.open_tab()
+                patterns = forbidden_paths(html_dir)
                 for page in pages:
                     failures += check_page(
-                        browser, html_dir, base_url, page, screenshot_dir
+                        browser, html_dir, base_url, page, screenshot_dir, patterns
                     )
             except (TimeoutError, CannotCheck) as error:
                 log.flush()
@@ -555,7 +708,7 @@ def check_book(html_dir, screenshot_dir):
     return 1 if failures else 0
 
 
-def check_page(browser, html_dir, base_url, page, screenshot_dir):
+def check_page(browser, html_dir, base_url, page, screenshot_dir, patterns):
     name = page.as_posix()
     refresh = parse_static(html_dir / page).refresh
     if refresh:
@@ -576,6 +729,8 @@ def check_page(browser, html_dir, base_url, page, screenshot_dir):
     problems += check_references(html_dir, base_url, page, found, set(found["ids"]))
     problems += check_math(found)
     problems += check_cells(found)
+    problems += check_phone(found["phone"])
+    problems += check_paths(html_dir / page, patterns)
     shots = found["screenshots"]
     summary = (
         f"{found['mathCount']} math, {len(found['refs'])} links, "
