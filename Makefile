@@ -75,14 +75,17 @@ book: _build/html/index.html
 # An incremental build re-executes only the chapters that changed; when the
 # kernels or the configuration changed, every chapter is built again.
 BOOK_EXTENSIONS := $(wildcard book/_ext/*.py)
+# The book's CSS: Sphinx copies static files only when it writes pages, so a
+# change here rebuilds every page.
+BOOK_STATIC := $(wildcard book/_static/*)
 # Jupyter Book writes the redirect page index.html only once, so it is
 # stamped afterwards with the time the build started: a source edited during
 # the build still counts as newer.
 _build/html/index.html: $(CHAPTERS) book/references.bib _config.yml _toc.yml \
-		$(BOOK_EXTENSIONS) $(VENV)/.kernels $(VENV)/.group-book
+		$(BOOK_EXTENSIONS) $(BOOK_STATIC) $(VENV)/.kernels $(VENV)/.group-book
 	mkdir -p _build && touch _build/.book-started
 	$(BIN)/jupyter-book build . $(JB_FLAGS) \
-		$(if $(filter $(VENV)/.kernels _config.yml _toc.yml $(BOOK_EXTENSIONS),$?),--all)
+		$(if $(filter $(VENV)/.kernels _config.yml _toc.yml $(BOOK_EXTENSIONS) $(BOOK_STATIC),$?),--all)
 	touch -r _build/.book-started $@
 
 # Run every generated notebook top to bottom in a fresh kernel, as a reader
