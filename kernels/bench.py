@@ -1046,6 +1046,31 @@ def cost_versus_evaluations(widths, centres, repeats=3):
     return out
 
 
+def _check_a_values(a_values):
+    """``a_values`` as a 1-D float array, if every value is a finite a > 0.
+
+    TypeError if they are not real numbers; ValueError otherwise.  Without
+    this check, a <= 0 or NaN would reach C and give inf, a negative number
+    or NaN instead of an error.
+    """
+    array = np.asarray(a_values)
+    if array.dtype.kind not in "biuf":
+        raise TypeError(
+            f"a_values must be real numbers, got an array of dtype {array.dtype}"
+        )
+    array = array.astype(float)
+    if array.ndim != 1:
+        raise ValueError(f"a_values must be 1-D, got {array.ndim} dimensions")
+    bad = ~(np.isfinite(array) & (array > 0))
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(
+            f"a_values must be finite and > 0, got a_values[{i}] = {array[i]!r}: "
+            "for a <= 0 the integral of exp(-a x**2) over the real line diverges"
+        )
+    return array
+
+
 # start-worker
 def integrate_gaussians(a_values):
     """Integrate exp(-a x**2) over R for each a, with a callable of its own.
@@ -1053,6 +1078,7 @@ def integrate_gaussians(a_values):
     The callable is made here, so two threads or processes running this at
     once never share a ``user_data`` that one of them updates in place.
     """
+    a_values = _check_a_values(a_values)
     llc = gaussian.gaussian_callable(1.0)
     user_data = llc.user_data
     out = np.empty(len(a_values))

@@ -140,6 +140,19 @@ def test_worker_integrates_with_a_callable_of_its_own():
     assert cpu_seconds >= 0
 
 
+@pytest.mark.parametrize("bad", [-1.0, 0.0, np.nan, np.inf])
+def test_worker_refuses_an_a_whose_integral_diverges(bad):
+    # Before the check: -1.0 gave inf, 0.0 gave -2.0 and nan gave nan.
+    with pytest.raises(ValueError, match=r"a_values\[1\]"):
+        bench.integrate_gaussians([1.0, bad])
+
+
+@pytest.mark.parametrize("bad", [[1 + 2j], ["1"], [None], [[1.0]]])
+def test_worker_refuses_what_is_not_a_1d_array_of_real_numbers(bad):
+    with pytest.raises((TypeError, ValueError), match="a_values"):
+        bench.integrate_gaussians(bad)
+
+
 @pytest.mark.parametrize("kwargs", [{"cases": ["nope"]}, {"repeats": 0}, {"sweep": 0}])
 def test_run_rejects_bad_settings(kwargs):
     with pytest.raises(ValueError):
