@@ -25,6 +25,7 @@ raised anyway).  The only division, in ``trimmed_mean``, is by
 ``filter_size - 2 * trim``, which the callback checks is at least 1 before it
 divides.
 """
+# start-imports
 import numbers
 import sys
 
@@ -42,6 +43,7 @@ from libc.stdint cimport intptr_t, uint64_t
 from scipy import LowLevelCallable
 
 from kernels._validate import finite_real
+# end-imports
 
 # start-constants
 # The largest window trimmed_mean accepts: it copies the window into an array
@@ -133,7 +135,6 @@ cdef int wrong_user_data(const char *callback,
             f"of {factory.decode()}"
         ))
     return 0
-# end-wrong-user-data
 
 
 cdef int fail(object error, str message) noexcept with gil:
@@ -141,6 +142,7 @@ cdef int fail(object error, str message) noexcept with gil:
     if PyErr_Occurred() == NULL:
         PyErr_SetObject(error, message)
     return 0
+# end-wrong-user-data
 
 
 # start-select
@@ -181,12 +183,12 @@ cdef api int trimmed_mean(double *buffer, intptr_t filter_size,
     cdef TrimmedMeanParams *p = <TrimmedMeanParams *>user_data
     cdef double window[MAX_WINDOW]
     cdef double total = 0.0
-    cdef intptr_t i, numbers = 0, trim, high
+    cdef intptr_t i, count = 0, trim, high
     if p == NULL or p.tag != TRIMMED_MEAN_TAG:
         return wrong_user_data(b"trimmed_mean", b"trimmed_mean_callable")
     # Never trust the block: a value read from it decides what is indexed.
     if not (1 <= p.filter_size <= MAX_WINDOW and 0 <= p.trim
-            and 2 * p.trim < p.filter_size):
+            and p.trim < p.filter_size - p.trim):
         with gil:
             return fail(ValueError, "trimmed_mean: corrupted parameter block")
     if filter_size != p.filter_size:
@@ -199,17 +201,17 @@ cdef api int trimmed_mean(double *buffer, intptr_t filter_size,
     # than any number, as in np.sort, so they are the last ranks.
     for i in range(filter_size):
         if not isnan(buffer[i]):
-            window[numbers] = buffer[i]
-            numbers += 1
+            window[count] = buffer[i]
+            count += 1
     trim = p.trim
     high = filter_size - trim  # ranks trim .. high - 1 are kept
-    if high > numbers:  # a NaN is among the kept values
+    if high > count:  # a NaN is among the kept values
         return_value[0] = NAN
         return 1
     # Rank trim at window[trim], then rank high - 1 at window[high - 1]:
     # everything between them has a rank in between.
-    select_rank(window, 0, numbers - 1, trim)
-    select_rank(window, trim, numbers - 1, high - 1)
+    select_rank(window, 0, count - 1, trim)
+    select_rank(window, trim, count - 1, high - 1)
     for i in range(trim, high):
         total += window[i]
     return_value[0] = total / (high - trim)  # high - trim >= 1, checked above
@@ -265,12 +267,12 @@ cdef api int polar_unwrap(intptr_t *output_coordinates,
 # end-polar-unwrap
 
 
+# start-trimmed-mean-factory
 def _callable(name, user_data):
     # from_cython finds the callback in this module's __pyx_capi__.
     return LowLevelCallable.from_cython(sys.modules[__name__], name, user_data)
 
 
-# start-trimmed-mean-factory
 def trimmed_mean_callable(filter_size, trim):
     """Return a ``LowLevelCallable`` for ``generic_filter``: a trimmed mean.
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import LowLevelCallable, ndimage, signal
 
-from capsule_api import capsule_name, capsule_pointer
+from capsule_api import capsule_name
 from kernels import capsules, filters, gaussian
 
 SIGNATURES = {
@@ -472,7 +472,8 @@ def test_parameters_reads_back_what_each_factory_stored():
 
 
 @pytest.mark.parametrize(
-    "other", [None, 1.0, "x", capsules.double_capsule(1.0), gaussian.gaussian_callable(1)]
+    "other",
+    [None, 1.0, "x", capsules.double_capsule(1.0), gaussian.gaussian_callable(1)],
 )
 def test_parameters_refuses_anything_else(other):
     with pytest.raises(TypeError, match="user_data of a kernels.filters callable"):
@@ -509,7 +510,7 @@ def test_issue_14_reproduction_set_double_into_trimmed_mean_block(value):
     assert "all ones: True" in result.stdout
 
 
-CORRUPTIONS = [(1, 0), (1, 5000), (1, -3), (2, -1), (2, 5), (2, 1 << 40)]
+CORRUPTIONS = [(1, 0), (1, 5000), (1, -3), (2, -1), (2, 5), (2, 1 << 40), (2, 1 << 62)]
 
 
 def test_a_block_corrupted_behind_the_api_is_refused_not_trusted():

@@ -197,7 +197,9 @@ def announce(*args):
 
 def repr_short(value):
     if isinstance(value, np.ndarray):
-        return f"array(dtype={value.dtype}, shape={value.shape}, strides={value.strides})"
+        return (
+            f"array(dtype={value.dtype}, shape={value.shape}, strides={value.strides})"
+        )
     text = repr(value) if not isinstance(value, int) or abs(value) < 10**50 else "huge"
     return text[:200]
 
@@ -242,7 +244,9 @@ def child_filters_on_arbitrary_images():
             lambda: ndimage.generic_filter(image, python, size=size),
         )
 
-    @given(image=images, alpha=st.floats(0, 1, exclude_min=True), axis=st.integers(-1, 2))
+    @given(
+        image=images, alpha=st.floats(0, 1, exclude_min=True), axis=st.integers(-1, 2)
+    )
     def ema(image, alpha, axis):
         announce("ema", image, alpha, axis)
         llc = filters.ema_callable(alpha)
