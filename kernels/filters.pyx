@@ -1,3 +1,4 @@
+# cython: cdivision=True
 """Image filters for scipy.ndimage as C callbacks.
 
 Three callbacks, one for each ndimage function that takes a
@@ -12,24 +13,41 @@ Three callbacks, one for each ndimage function that takes a
 
 Each factory (``trimmed_mean_callable``, ``ema_callable``, ``polar_callable``)
 checks its parameters and returns a callable whose ``user_data`` capsule owns
-them (made by ``kernels.capsules``).  The callbacks return 1 on success and 0
-on failure, with a Python exception set that says what went wrong.
+them.  Each kind of parameter block has a capsule name of its own
+(``BLOCK_NAMES``), so that no other API, such as ``kernels.capsules.set_double``,
+accepts it; ``parameters`` reads a block back.  The callbacks return 1 on
+success and 0 on failure, with a Python exception set that says what went
+wrong.
+
+Division: the module is compiled with ``cdivision=True`` (C semantics, no
+ZeroDivisionError check inside ``noexcept nogil`` code, where it could not be
+raised anyway).  The only division, in ``trimmed_mean``, is by
+``filter_size - 2 * trim``, which the callback checks is at least 1 before it
+divides.
 """
+# start-imports
 import numbers
 import sys
 
 from cpython.exc cimport PyErr_Occurred, PyErr_SetObject
-from libc.math cimport cos, sin
+from cpython.mem cimport PyMem_Calloc, PyMem_Free
+from cpython.pycapsule cimport (
+    PyCapsule_GetName,
+    PyCapsule_GetPointer,
+    PyCapsule_IsValid,
+    PyCapsule_New,
+)
+from libc.math cimport NAN, cos, isnan, sin
 from libc.stdint cimport intptr_t, uint64_t
-
-from kernels.capsules cimport alloc_doubles, own_doubles
 
 from scipy import LowLevelCallable
 
 from kernels._validate import finite_real
+# end-imports
 
-# The largest window trimmed_mean accepts: it sorts a copy of the window in an
-# array on the stack (8 KiB), which holds a 31 x 31 footprint.
+# start-constants
+# The largest window trimmed_mean accepts: it copies the window into an array
+# on the stack (8 KiB), which holds a 32 x 32 footprint.
 cdef enum:
     MAX_WINDOW = 1024
 
@@ -38,6 +56,20 @@ cdef enum:
 cdef uint64_t TRIMMED_MEAN_TAG = 0x4B462D5452494D31  # "KF-TRIM1" in ASCII
 cdef uint64_t EMA_TAG = 0x4B462D454D412D31           # "KF-EMA-1"
 cdef uint64_t POLAR_TAG = 0x4B462D504F4C4131         # "KF-POLA1"
+
+# And each kind of block has a capsule name of its own: an API that takes a
+# capsule checks its name, so kernels.capsules.set_double, which accepts only
+# "kernels.capsules.doubles", refuses these.
+cdef const char *TRIMMED_MEAN_NAME = b"kernels.filters.TrimmedMeanParams"
+cdef const char *EMA_NAME = b"kernels.filters.EmaParams"
+cdef const char *POLAR_NAME = b"kernels.filters.PolarParams"
+# end-constants
+
+BLOCK_NAMES = {
+    "trimmed_mean": TRIMMED_MEAN_NAME.decode(),
+    "ema": EMA_NAME.decode(),
+    "polar_unwrap": POLAR_NAME.decode(),
+}
 
 
 # start-parameters
@@ -59,6 +91,38 @@ cdef struct PolarParams:
 # end-parameters
 
 
+# start-blocks
+# Parameter blocks made here and not yet freed (changed with the GIL held).
+cdef Py_ssize_t _live_blocks = 0
+
+
+cdef void free_block(object capsule) noexcept:
+    # The capsule's destructor: CPython calls it, with the GIL held, when the
+    # capsule dies. It asks for the pointer under the capsule's own name.
+    global _live_blocks
+    cdef void *block = PyCapsule_GetPointer(capsule, PyCapsule_GetName(capsule))
+    if block != NULL:
+        PyMem_Free(block)
+        _live_blocks -= 1
+
+
+cdef object new_block(size_t size, const char *name):
+    # A capsule called ``name`` that owns ``size`` zeroed bytes. ``name`` must
+    # outlive the capsule: the names above are C string literals.
+    global _live_blocks
+    cdef void *block = PyMem_Calloc(1, size)
+    if block == NULL:
+        raise MemoryError(f"cannot allocate {size} bytes")
+    try:
+        capsule = PyCapsule_New(block, name, &free_block)
+    except BaseException:
+        PyMem_Free(block)
+        raise
+    _live_blocks += 1
+    return capsule
+# end-blocks
+
+
 # start-wrong-user-data
 cdef int wrong_user_data(const char *callback,
                          const char *factory) noexcept with gil:
@@ -71,7 +135,45 @@ cdef int wrong_user_data(const char *callback,
             f"of {factory.decode()}"
         ))
     return 0
+
+
+cdef int fail(object error, str message) noexcept with gil:
+    # Set ``error(message)`` unless an exception is pending; return 0.
+    if PyErr_Occurred() == NULL:
+        PyErr_SetObject(error, message)
+    return 0
 # end-wrong-user-data
+
+
+# start-select
+cdef void select_rank(double *values, intptr_t left, intptr_t right,
+                      intptr_t k) noexcept nogil:
+    # Reorder values[left..right] (both included, no NaN among them) so that
+    # values[k] holds the value of rank k, with none greater before it and
+    # none smaller after it: Hoare's selection (Wirth's form), which does on
+    # average a few passes over the values instead of a full sort.
+    cdef double pivot, swap
+    cdef intptr_t i, j
+    while left < right:
+        pivot = values[k]
+        i = left
+        j = right
+        while i <= j:
+            while values[i] < pivot:
+                i += 1
+            while pivot < values[j]:
+                j -= 1
+            if i <= j:
+                swap = values[i]
+                values[i] = values[j]
+                values[j] = swap
+                i += 1
+                j -= 1
+        if j < k:
+            left = i
+        if k < i:
+            right = j
+# end-select
 
 
 # start-trimmed-mean
@@ -80,30 +182,39 @@ cdef api int trimmed_mean(double *buffer, intptr_t filter_size,
                           void *user_data) noexcept nogil:
     cdef TrimmedMeanParams *p = <TrimmedMeanParams *>user_data
     cdef double window[MAX_WINDOW]
-    cdef double value, total = 0.0
-    cdef intptr_t i, j
+    cdef double total = 0.0
+    cdef intptr_t i, count = 0, trim, high
     if p == NULL or p.tag != TRIMMED_MEAN_TAG:
         return wrong_user_data(b"trimmed_mean", b"trimmed_mean_callable")
+    # Never trust the block: a value read from it decides what is indexed.
+    if not (1 <= p.filter_size <= MAX_WINDOW and 0 <= p.trim
+            and p.trim < p.filter_size - p.trim):
+        with gil:
+            return fail(ValueError, "trimmed_mean: corrupted parameter block")
     if filter_size != p.filter_size:
         with gil:
-            if PyErr_Occurred() == NULL:  # keep the first message
-                PyErr_SetObject(ValueError, (
-                    f"trimmed_mean_callable({p.filter_size}, {p.trim}) "
-                    f"needs windows of {p.filter_size} values, "
-                    f"got {filter_size}"
-                ))
-        return 0
-    # Insertion sort of a copy: the buffer belongs to SciPy.
+            return fail(ValueError, (
+                f"trimmed_mean_callable({p.filter_size}, {p.trim}) "
+                f"needs windows of {p.filter_size} values, got {filter_size}"
+            ))
+    # Copy the numbers (the buffer belongs to SciPy); NaN count as larger
+    # than any number, as in np.sort, so they are the last ranks.
     for i in range(filter_size):
-        value = buffer[i]
-        j = i
-        while j > 0 and window[j - 1] > value:
-            window[j] = window[j - 1]
-            j -= 1
-        window[j] = value
-    for i in range(p.trim, filter_size - p.trim):
+        if not isnan(buffer[i]):
+            window[count] = buffer[i]
+            count += 1
+    trim = p.trim
+    high = filter_size - trim  # ranks trim .. high - 1 are kept
+    if high > count:  # a NaN is among the kept values
+        return_value[0] = NAN
+        return 1
+    # Rank trim at window[trim], then rank high - 1 at window[high - 1]:
+    # everything between them has a rank in between.
+    select_rank(window, 0, count - 1, trim)
+    select_rank(window, trim, count - 1, high - 1)
+    for i in range(trim, high):
         total += window[i]
-    return_value[0] = total / (filter_size - 2 * p.trim)
+    return_value[0] = total / (high - trim)  # high - trim >= 1, checked above
     return 1
 # end-trimmed-mean
 
@@ -119,12 +230,10 @@ cdef api int ema(double *input_line, intptr_t input_length,
         return wrong_user_data(b"ema", b"ema_callable")
     if input_length != output_length:
         with gil:
-            if PyErr_Occurred() == NULL:
-                PyErr_SetObject(ValueError, (
-                    "ema needs filter_size=1, got lines padded "
-                    f"for filter_size={input_length - output_length + 1}"
-                ))
-        return 0
+            return fail(ValueError, (
+                "ema needs filter_size=1, got lines padded "
+                f"for filter_size={input_length - output_length + 1}"
+            ))
     if output_length == 0:
         return 1
     average = input_line[0]
@@ -146,12 +255,10 @@ cdef api int polar_unwrap(intptr_t *output_coordinates,
         return wrong_user_data(b"polar_unwrap", b"polar_callable")
     if output_rank != 2 or input_rank != 2:
         with gil:
-            if PyErr_Occurred() == NULL:
-                PyErr_SetObject(ValueError, (
-                    "polar_unwrap maps 2-D to 2-D, got output rank "
-                    f"{output_rank} and input rank {input_rank}"
-                ))
-        return 0
+            return fail(ValueError, (
+                "polar_unwrap maps 2-D to 2-D, got output rank "
+                f"{output_rank} and input rank {input_rank}"
+            ))
     radius = output_coordinates[0] * p.radius_step
     angle = output_coordinates[1] * p.angle_step
     input_coordinates[0] = p.centre_row + radius * sin(angle)
@@ -160,39 +267,40 @@ cdef api int polar_unwrap(intptr_t *output_coordinates,
 # end-polar-unwrap
 
 
-cdef Py_ssize_t doubles_for(size_t size) noexcept:
-    # How many doubles kernels.capsules must allocate to hold ``size`` bytes.
-    return <Py_ssize_t>((size + sizeof(double) - 1) // sizeof(double))
-
-
+# start-trimmed-mean-factory
 def _callable(name, user_data):
+    # from_cython finds the callback in this module's __pyx_capi__.
     return LowLevelCallable.from_cython(sys.modules[__name__], name, user_data)
 
 
-# start-trimmed-mean-factory
 def trimmed_mean_callable(filter_size, trim):
     """Return a ``LowLevelCallable`` for ``generic_filter``: a trimmed mean.
 
-    Each window of ``filter_size`` values (9 for ``size=3`` in 2-D, 25 for
-    ``size=5``) is sorted; the ``trim`` smallest and ``trim`` largest values
-    are dropped and the rest averaged.  ``generic_filter`` must be given a
-    footprint of exactly ``filter_size`` elements, or it raises ValueError.
-    The insertion sort does not order NaN: a window with a NaN in it gets
-    a meaningless value (never a crash).
+    Each window holds ``filter_size`` values (9 for ``size=3`` in 2-D, 25 for
+    ``size=5``, at most 1024); the ``trim`` smallest and ``trim`` largest are
+    dropped and the rest averaged, as
+    ``np.sort(window)[trim:filter_size - trim].mean()`` does, NaN counting as
+    the largest values.  ``generic_filter`` must be given a footprint of
+    exactly ``filter_size`` elements, or it raises ValueError.
+
+    TypeError unless both are integers (``bool`` and ``9.0`` are refused);
+    ValueError unless ``1 <= filter_size <= 1024`` and
+    ``0 <= trim < filter_size / 2``.
     """
     filter_size = check_integer("filter_size", filter_size, 1, MAX_WINDOW)
     trim = check_integer("trim", trim, 0, None)
     if 2 * trim >= filter_size:
         raise ValueError(
-            f"trim={trim} drops all {filter_size} values: "
+            f"trim={shown(trim)} drops all {filter_size} values: "
             "trim must be < filter_size / 2"
         )
-    cdef Py_ssize_t n = doubles_for(sizeof(TrimmedMeanParams))
-    cdef TrimmedMeanParams *p = <TrimmedMeanParams *>alloc_doubles(n)
+    block = new_block(sizeof(TrimmedMeanParams), TRIMMED_MEAN_NAME)
+    cdef TrimmedMeanParams *p = <TrimmedMeanParams *>PyCapsule_GetPointer(
+        block, TRIMMED_MEAN_NAME)
     p.tag = TRIMMED_MEAN_TAG
     p.filter_size = filter_size
     p.trim = trim
-    return _callable("trimmed_mean", own_doubles(<double *>p, n))
+    return _callable("trimmed_mean", block)
 # end-trimmed-mean-factory
 
 
@@ -200,17 +308,21 @@ def ema_callable(alpha):
     """Return a ``LowLevelCallable`` for ``generic_filter1d``: an EMA.
 
     Along each line, ``y[i] = alpha * x[i] + (1 - alpha) * y[i-1]`` from
-    ``y[-1] = x[0]``, with ``0 < alpha <= 1`` (1 copies the line).  Use it with
-    ``filter_size=1``: the average needs no padding.
+    ``y[-1] = x[0]``, with ``0 < alpha <= 1`` (1 copies the line); the same
+    numbers as ``scipy.signal.lfilter([alpha], [1, alpha - 1], x, zi=...)``.
+    Use it with ``filter_size=1``: the average needs no padding.
+
+    TypeError unless ``alpha`` is a real number; ValueError if it is not
+    finite (an int too large for a float included) or not in (0, 1].
     """
-    alpha = finite_real("alpha", alpha)
+    alpha = finite_parameter("alpha", alpha)
     if not 0.0 < alpha <= 1.0:
         raise ValueError(f"alpha must be in (0, 1], got {alpha!r}")
-    cdef Py_ssize_t n = doubles_for(sizeof(EmaParams))
-    cdef EmaParams *p = <EmaParams *>alloc_doubles(n)
+    block = new_block(sizeof(EmaParams), EMA_NAME)
+    cdef EmaParams *p = <EmaParams *>PyCapsule_GetPointer(block, EMA_NAME)
     p.tag = EMA_TAG
     p.alpha = alpha
-    return _callable("ema", own_doubles(<double *>p, n))
+    return _callable("ema", block)
 
 
 # start-polar-factory
@@ -220,31 +332,70 @@ def polar_callable(centre, radius_step, angle_step):
     Output pixel (i, j) samples the input at radius ``i * radius_step`` and
     angle ``j * angle_step`` (radians) around ``centre = (row, column)``:
     row ``centre[0] + r sin(angle)``, column ``centre[1] + r cos(angle)``.
+
+    TypeError unless ``centre`` is a pair of real numbers and both steps are
+    real numbers; ValueError if any is not finite (an int too large for a
+    float included) or a step is not > 0.
     """
     centre_row, centre_col = check_centre(centre)
-    radius_step = finite_real("radius_step", radius_step)
-    angle_step = finite_real("angle_step", angle_step)
+    radius_step = finite_parameter("radius_step", radius_step)
+    angle_step = finite_parameter("angle_step", angle_step)
     if radius_step <= 0.0 or angle_step <= 0.0:
         raise ValueError(
             "radius_step and angle_step must be > 0, "
             f"got {radius_step!r} and {angle_step!r}"
         )
-    cdef Py_ssize_t n = doubles_for(sizeof(PolarParams))
-    cdef PolarParams *p = <PolarParams *>alloc_doubles(n)
+    block = new_block(sizeof(PolarParams), POLAR_NAME)
+    cdef PolarParams *p = <PolarParams *>PyCapsule_GetPointer(block, POLAR_NAME)
     p.tag = POLAR_TAG
     p.centre_row = centre_row
     p.centre_col = centre_col
     p.radius_step = radius_step
     p.angle_step = angle_step
-    return _callable("polar_unwrap", own_doubles(<double *>p, n))
+    return _callable("polar_unwrap", block)
 # end-polar-factory
 
 
+def parameters(user_data):
+    """Return the parameters a filter block holds, as a dict (a copy).
+
+    ``user_data`` is the ``user_data`` of a callable made here; TypeError for
+    any other object.  Blocks cannot be changed in place: make a new callable,
+    which costs a few microseconds.
+    """
+    cdef TrimmedMeanParams *t
+    cdef EmaParams *e
+    cdef PolarParams *q
+    if PyCapsule_IsValid(user_data, TRIMMED_MEAN_NAME):
+        t = <TrimmedMeanParams *>PyCapsule_GetPointer(user_data, TRIMMED_MEAN_NAME)
+        return {"filter_size": t.filter_size, "trim": t.trim}
+    if PyCapsule_IsValid(user_data, EMA_NAME):
+        e = <EmaParams *>PyCapsule_GetPointer(user_data, EMA_NAME)
+        return {"alpha": e.alpha}
+    if PyCapsule_IsValid(user_data, POLAR_NAME):
+        q = <PolarParams *>PyCapsule_GetPointer(user_data, POLAR_NAME)
+        return {
+            "centre": (q.centre_row, q.centre_col),
+            "radius_step": q.radius_step,
+            "angle_step": q.angle_step,
+        }
+    raise TypeError(
+        "expected the user_data of a kernels.filters callable, "
+        f"got {type(user_data).__name__}"
+    )
+
+
+def live_blocks():
+    """Return how many parameter blocks made here are alive (not yet freed)."""
+    return _live_blocks
+
+
+# start-checks
 def check_integer(name, value, low, high):
     """Return ``value`` as an int in [low, high] (high None: no upper bound).
 
-    TypeError if it is not an integer (a float such as 9.0 is refused too);
-    ValueError if it is out of range.
+    TypeError if it is not an integer (``bool`` and a float such as 9.0 are
+    refused); ValueError if it is out of range.
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         raise TypeError(
@@ -253,8 +404,28 @@ def check_integer(name, value, low, high):
     value = int(value)
     if value < low or (high is not None and value > high):
         upper = "" if high is None else f" and <= {high}"
-        raise ValueError(f"{name} must be >= {low}{upper}, got {value}")
+        raise ValueError(f"{name} must be >= {low}{upper}, got {shown(value)}")
     return value
+
+
+def shown(value):
+    """``value`` (an int) for a message: Python will not print an int of
+    more than 4300 digits, so a huge one is shown by its size."""
+    if value.bit_length() <= 64:
+        return str(value)
+    return f"{'-' if value < 0 else ''}an integer of {value.bit_length()} bits"
+
+
+def finite_parameter(name, value):
+    """``kernels._validate.finite_real``, with a ValueError that names the
+    parameter for an int too large for a float (float() raises a bare
+    OverflowError)."""
+    try:
+        return finite_real(name, value)
+    except OverflowError:
+        raise ValueError(
+            f"{name} must be finite, got a number too large for a float"
+        ) from None
 
 
 def check_centre(centre):
@@ -265,4 +436,6 @@ def check_centre(centre):
         raise TypeError(
             f"centre must be a pair (row, column), got {centre!r}"
         ) from exc
-    return finite_real("centre row", row), finite_real("centre column", col)
+    return (finite_parameter("centre row", row),
+            finite_parameter("centre column", col))
+# end-checks

@@ -2,6 +2,9 @@
 
 import gc
 import math
+import subprocess
+import sys
+import textwrap
 
 import numpy as np
 import pytest
@@ -327,7 +330,7 @@ def test_polar_callable_refuses_bad_parameters(
 
 
 def test_bad_parameters_allocate_nothing():
-    before = capsules.live_buffers()
+    before = filters.live_blocks()
     for make in (
         lambda: filters.trimmed_mean_callable(9, 9),
         lambda: filters.ema_callable(math.nan),
@@ -335,20 +338,20 @@ def test_bad_parameters_allocate_nothing():
     ):
         with pytest.raises(ValueError):
             make()
-    assert capsules.live_buffers() == before
+    assert filters.live_blocks() == before
 
 
 def test_each_callable_owns_its_parameters_and_frees_them():
-    before = capsules.live_buffers()
+    before = filters.live_blocks()
     made = [
         filters.trimmed_mean_callable(9, 1),
         filters.ema_callable(0.3),
         filters.polar_callable((1, 2), 1, 1),
     ]
-    assert capsules.live_buffers() == before + 3
+    assert filters.live_blocks() == before + 3
     del made
     gc.collect()
-    assert capsules.live_buffers() == before
+    assert filters.live_blocks() == before
 
 
 def test_nan_in_the_image_only_changes_the_windows_that_hold_it(image):
@@ -360,3 +363,207 @@ def test_nan_in_the_image_only_changes_the_windows_that_hold_it(image):
     away = np.ones(image.shape, dtype=bool)
     away[9:12, 9:12] = False
     np.testing.assert_array_equal(result[away], clean[away])
+
+
+# The selection algorithm: the trimmed mean of every size and trim
+
+
+def trimmed_mean_reference(line, size, trim):
+    # np.sort puts NaN last, as the callback ranks it.
+    padded = np.pad(line, (size // 2, (size - 1) // 2), mode="symmetric")
+    windows = np.lib.stride_tricks.sliding_window_view(padded, size)
+    return np.sort(windows, axis=-1)[:, trim : size - trim].mean(axis=-1)
+
+
+@pytest.mark.parametrize("values", ["random", "ties", "sorted", "reversed", "inf"])
+def test_trimmed_mean_matches_numpy_for_every_size_and_trim(values):
+    rng = np.random.default_rng(7)
+    line = {
+        "random": rng.normal(size=80),
+        "ties": rng.integers(0, 3, 80).astype(float),
+        "sorted": np.arange(80.0),
+        "reversed": np.arange(80.0)[::-1].copy(),
+        "inf": np.where(rng.random(80) < 0.1, np.inf, rng.normal(size=80)),
+    }[values]
+    for size in [*range(1, 34), 64, 101]:
+        for trim in range(0, (size + 1) // 2):
+            llc = filters.trimmed_mean_callable(size, trim)
+            compiled = ndimage.generic_filter(line, llc, size=size)
+            expected = trimmed_mean_reference(line, size, trim)
+            np.testing.assert_allclose(
+                compiled, expected, rtol=1e-13, atol=1e-15, err_msg=f"{size=} {trim=}"
+            )
+
+
+@pytest.mark.parametrize("nans", [1, 2, 5])
+def test_trimmed_mean_ranks_nan_last_as_numpy_sorts_it(nans):
+    rng = np.random.default_rng(nans)
+    line = rng.normal(size=60)
+    line[rng.choice(60, nans, replace=False)] = np.nan
+    for size, trim in [(9, 0), (9, 2), (9, 4), (15, 5), (25, 12)]:
+        compiled = ndimage.generic_filter(
+            line, filters.trimmed_mean_callable(size, trim), size=size
+        )
+        expected = trimmed_mean_reference(line, size, trim)
+        np.testing.assert_allclose(compiled, expected, rtol=1e-13, equal_nan=True)
+
+
+# Division: cdivision=True, and the divisor is never 0
+
+
+@pytest.mark.parametrize(
+    ("size", "trim", "reference"),
+    [
+        (1, 0, lambda x: x),
+        (3, 1, lambda x: ndimage.median_filter(x, 3)),
+        (1024, 511, lambda x: ndimage.median_filter(x, 1024)),
+    ],
+)
+def test_trimmed_mean_at_the_edges_of_its_divisor(size, trim, reference):
+    line = np.random.default_rng(3).normal(size=1100)
+    compiled = ndimage.generic_filter(
+        line, filters.trimmed_mean_callable(size, trim), size=size
+    )
+    if size == 1024:  # an even window: the mean of the two middle values
+        expected = trimmed_mean_reference(line, size, trim)
+    else:
+        expected = reference(line)
+    np.testing.assert_allclose(compiled, expected, rtol=1e-14)
+
+
+# Each kind of parameter block is its own capsule (issue 14, defect 1)
+
+
+def factories():
+    return {
+        "trimmed_mean": lambda: filters.trimmed_mean_callable(9, 1),
+        "ema": lambda: filters.ema_callable(0.5),
+        "polar_unwrap": lambda: filters.polar_callable((1, 1), 1, 0.1),
+    }
+
+
+@pytest.mark.parametrize("name", sorted(SIGNATURES))
+def test_each_kind_of_block_has_a_capsule_name_of_its_own(name):
+    user_data = factories()[name]().user_data
+    assert capsule_name(user_data) == filters.BLOCK_NAMES[name]
+    assert capsule_name(user_data) != "kernels.capsules.doubles"
+
+
+@pytest.mark.parametrize("name", sorted(SIGNATURES))
+def test_set_double_and_read_doubles_refuse_filter_blocks(name):
+    user_data = factories()[name]().user_data
+    with pytest.raises(TypeError, match="expected a capsule made by kernels.capsules"):
+        capsules.set_double(user_data, 0, 1.0)
+    with pytest.raises(TypeError, match="expected a capsule made by kernels.capsules"):
+        capsules.read_doubles(user_data)
+
+
+def test_parameters_reads_back_what_each_factory_stored():
+    assert filters.parameters(filters.trimmed_mean_callable(25, 5).user_data) == {
+        "filter_size": 25,
+        "trim": 5,
+    }
+    assert filters.parameters(filters.ema_callable(0.25).user_data) == {"alpha": 0.25}
+    assert filters.parameters(filters.polar_callable((1, 2), 0.5, 0.1).user_data) == {
+        "centre": (1.0, 2.0),
+        "radius_step": 0.5,
+        "angle_step": 0.1,
+    }
+
+
+@pytest.mark.parametrize(
+    "other",
+    [None, 1.0, "x", capsules.double_capsule(1.0), gaussian.gaussian_callable(1)],
+)
+def test_parameters_refuses_anything_else(other):
+    with pytest.raises(TypeError, match="user_data of a kernels.filters callable"):
+        filters.parameters(other)
+
+
+def run_python(code):
+    """Run ``code`` in a fresh interpreter: a crash fails one test, not the run."""
+    return subprocess.run(
+        [sys.executable, "-P", "-c", textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("value", [-1.0, 1.0])
+def test_issue_14_reproduction_set_double_into_trimmed_mean_block(value):
+    # Before the fix: -1.0 segfaulted, 1.0 made every pixel -0.0.
+    result = run_python(f"""
+        import numpy as np
+        from scipy import ndimage
+        from kernels import capsules, filters
+        tm = filters.trimmed_mean_callable(9, 1)
+        try:
+            capsules.set_double(tm.user_data, 2, {value})
+        except TypeError as error:
+            print("TypeError:", error)
+        out = ndimage.generic_filter(np.ones((5, 5)), tm, size=3)
+        print("all ones:", bool((out == 1).all()))
+    """)
+    assert result.returncode == 0, result.stderr
+    assert "TypeError: expected a capsule made by kernels.capsules" in result.stdout
+    assert "all ones: True" in result.stdout
+
+
+CORRUPTIONS = [(1, 0), (1, 5000), (1, -3), (2, -1), (2, 5), (2, 1 << 40), (2, 1 << 62)]
+
+
+def test_a_block_corrupted_behind_the_api_is_refused_not_trusted():
+    # Writing through a raw pointer bypasses every Python check; the callback
+    # still indexes only inside its window and raises instead. One child
+    # interpreter tries every corruption (field 1: filter_size, 2: trim).
+    result = run_python(f"""
+        import ctypes
+        import numpy as np
+        from scipy import ndimage
+        from kernels import filters
+        get = ctypes.pythonapi.PyCapsule_GetPointer
+        get.restype = ctypes.c_void_p
+        get.argtypes = [ctypes.py_object, ctypes.c_char_p]
+        name = filters.BLOCK_NAMES["trimmed_mean"].encode()
+        for field, value in {CORRUPTIONS!r}:
+            print("try", field, value, flush=True)
+            tm = filters.trimmed_mean_callable(9, 1)
+            block = (ctypes.c_int64 * 3).from_address(get(tm.user_data, name))
+            block[field] = value
+            try:
+                ndimage.generic_filter(np.ones((5, 5)), tm, size=3)
+            except ValueError as error:
+                print("ValueError:", error)
+    """)
+    assert result.returncode == 0, result.stdout[-200:] + result.stderr
+    refused = "ValueError: trimmed_mean: corrupted parameter block"
+    assert result.stdout.count(refused) == len(CORRUPTIONS), result.stdout
+
+
+# Numbers too large for a float (issue 14, defect 4)
+
+
+@pytest.mark.parametrize(
+    ("make", "name"),
+    [
+        (lambda: filters.ema_callable(10**400), "alpha"),
+        (lambda: filters.polar_callable((10**400, 1), 1, 1), "centre row"),
+        (lambda: filters.polar_callable((1, -(10**400)), 1, 1), "centre column"),
+        (lambda: filters.polar_callable((1, 1), 10**400, 1), "radius_step"),
+        (lambda: filters.polar_callable((1, 1), 1, 10**400), "angle_step"),
+    ],
+)
+def test_huge_integers_raise_value_error_naming_the_parameter(make, name):
+    with pytest.raises(ValueError, match=f"{name} must be finite"):
+        make()
+
+
+@pytest.mark.parametrize(
+    "huge", [10**400, 10**5000, -(10**5000)], ids=["1e400", "1e5000", "-1e5000"]
+)
+def test_huge_integer_sizes_raise_value_error_naming_the_parameter(huge):
+    with pytest.raises(ValueError, match="filter_size must be >= 1 and <= 1024"):
+        filters.trimmed_mean_callable(huge, 0)
+    with pytest.raises(ValueError, match="trim"):
+        filters.trimmed_mean_callable(9, huge)
