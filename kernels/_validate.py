@@ -44,20 +44,6 @@ def finite_real(name, value):
     return value
 
 
-def real_in(name, value, low, high, why=""):
-    """Return ``value`` as a float in ``[low, high]``; TypeError or ValueError.
-
-    NaN is never in range. ``why``, when given, ends the error message.
-    """
-    value = real_number(name, value)
-    if not low <= value <= high:
-        raise ValueError(
-            f"{name} must be between {low!r} and {high!r}, got {value!r}"
-            + (f": {why}" if why else "")
-        )
-    return value
-
-
 def real_array(name, values, ndim=1):
     """Return ``values`` as a C-contiguous float64 array with ``ndim`` dimensions.
 
@@ -118,18 +104,6 @@ def real_array(name, values, ndim=1):
         )
     # asarray, not ascontiguousarray, which makes a 0-d array 1-D.
     return np.asarray(array, dtype=np.float64, order="C")
-
-
-def all_in(name, array, low, high, why=""):
-    """ValueError naming the first element of ``array`` outside [low, high]."""
-    bad = ~((array >= low) & (array <= high))
-    if np.any(bad):
-        index = tuple(int(i) for i in np.argwhere(bad)[0])
-        label = ", ".join(str(i) for i in index)
-        raise ValueError(
-            f"{name}[{label}] must be between {low!r} and {high!r}, got "
-            f"{float(array[index])!r}" + (f": {why}" if why else "")
-        )
 
 
 _FLOAT_MAX = np.finfo(np.float64).max

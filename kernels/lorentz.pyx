@@ -25,7 +25,7 @@ from kernels.capsules cimport alloc_doubles, own_ranged_doubles, slot_range
 
 from scipy import LowLevelCallable
 
-from kernels._validate import all_in, finite_real, real_array
+from kernels._validate import finite_real, real_array
 
 # The widths lorentz computes right: width**2 is a normal, finite double.
 WIDTH_RANGE = (sqrt(DBL_MIN), sqrt(DBL_MAX))
@@ -128,18 +128,3 @@ def check_width(width):
             "1 / width comes out wrong"
         )
     return width
-
-
-def check_parameters(parameters):
-    """Return ``parameters`` as an (n, 2) float64 array of [c, width] rows.
-
-    The same checks as ``lorentz_callable``, row by row.
-    """
-    array = real_array("parameters", parameters, ndim=2)
-    if array.shape[1] != 2:
-        raise ValueError(
-            f"parameters must have shape (n, 2) for [c, width], got {array.shape}"
-        )
-    all_in("parameters", array[:, :1], *C_RANGE, why="c must be finite")
-    all_in("parameters", array[:, 1:], *WIDTH_RANGE, why="width out of range")
-    return array

@@ -53,7 +53,11 @@ cdef const char *RECORD_NAME = b"kernels.multidim.record"
 # Records allocated here and not yet freed (changed with the GIL held).
 cdef Py_ssize_t _live = 0
 
-Record = collections.namedtuple("Record", ["calls", "n", "low", "high"])
+# module=: a namedtuple made in a compiled module cannot find its module by
+# itself, and pickle needs it.
+Record = collections.namedtuple(
+    "Record", ["calls", "n", "low", "high"], module=__name__
+)
 Record.__doc__ = """What a recording callable saw: how many calls, the last
 ``n`` SciPy passed, and the smallest (``low``) and largest (``high``) value seen
 in each slot of ``xx``, innermost variable first."""
