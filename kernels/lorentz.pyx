@@ -83,9 +83,10 @@ def lorentz_integral(c, width, lower, upper):
     finite and positive, or for non-finite c or bounds (use +-inf limits with
     ``numpy.arctan`` directly: the integral over the real line is pi).
     """
+    names = ("c", "width", "lower", "upper")
     arrays = [
         real_array(name, value, ndim=None)
-        for name, value in zip(("c", "width", "lower", "upper"), (c, width, lower, upper))
+        for name, value in zip(names, (c, width, lower, upper))
     ]
     try:
         c, width, lower, upper = np.broadcast_arrays(*arrays)

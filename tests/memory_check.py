@@ -24,8 +24,17 @@ import tracemalloc
 
 import numpy as np
 
-from kernels import capsules, filters, floor, gaussian, leaky, lorentz, multidim
-from kernels import normal, seed
+from kernels import (
+    capsules,
+    filters,
+    floor,
+    gaussian,
+    leaky,
+    lorentz,
+    multidim,
+    normal,
+    seed,
+)
 
 
 def rss_kib():

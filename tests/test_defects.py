@@ -12,7 +12,7 @@ import textwrap
 
 import numpy as np
 import pytest
-from scipy import LowLevelCallable, integrate
+from scipy import integrate
 
 from kernels import capsules, floor, gaussian, leaky, lorentz, multidim, normal
 
@@ -172,7 +172,12 @@ HUGE = 10**400
         (lambda v: gaussian.gaussian_nd_callable(v), "a"),
         (lambda v: normal.normal_callable(v, 1.0), "mu"),
         (lambda v: normal.normal_callable(0.0, v), "sigma"),
-        (lambda v: normal.set_normal_params(normal.normal_params_capsule(0, 1), 0, v), "sigma"),
+        (
+            lambda v: normal.set_normal_params(
+                normal.normal_params_capsule(0, 1), 0, v
+            ),
+            "sigma",
+        ),
         (lambda v: lorentz.lorentz_callable(v, 1.0), "c"),
         (lambda v: lorentz.lorentz_callable(0.0, v), "width"),
         (lambda v: floor.constant_callable(v), "value"),
@@ -182,7 +187,9 @@ HUGE = 10**400
     ],
 )
 @pytest.mark.parametrize("huge", [HUGE, -HUGE])
-def test_huge_integers_raise_a_value_error_that_names_the_parameter(factory, name, huge):
+def test_huge_integers_raise_a_value_error_that_names_the_parameter(
+    factory, name, huge
+):
     with pytest.raises(ValueError, match=rf"^{name} .*too large"):
         factory(huge)
 
@@ -269,4 +276,3 @@ def test_tplquad_ignores_the_third_variable_of_correlated_gauss_as_documented():
     value, _ = integrate.tplquad(llc, 0, 3, -8, 8, -8, 8)
     assert value == pytest.approx(3 * 2 * math.pi, rel=1e-6)
     assert "tplquad" in multidim.correlated_gaussian_callable.__doc__
-

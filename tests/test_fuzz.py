@@ -79,13 +79,23 @@ oddities = st.one_of(
 scalars = st.one_of(floats, ints, numpy_scalars, oddities)
 # Most examples should be plausible numbers, so that the success path with
 # its result check runs often, not only the error paths.
-parameters = st.one_of(
-    st.floats(1e-3, 1e3), st.floats(-1e3, 1e3), floats, scalars
-)
+parameters = st.one_of(st.floats(1e-3, 1e3), st.floats(-1e3, 1e3), floats, scalars)
 
 DTYPES = [
-    "float64", "float32", "float16", "int8", "int32", "int64", "uint8",
-    "uint64", "bool", "complex64", "complex128", "U3", "S3", "m8[s]",
+    "float64",
+    "float32",
+    "float16",
+    "int8",
+    "int32",
+    "int64",
+    "uint8",
+    "uint64",
+    "bool",
+    "complex64",
+    "complex128",
+    "U3",
+    "S3",
+    "m8[s]",
 ]
 
 
@@ -130,9 +140,9 @@ def _capsule_makers():
         "seed.user_data": lambda: seed.capsule_callable(2.0).user_data,
         "constant.user_data": lambda: floor.constant_callable(0.5).user_data,
         "lorentz.user_data": lambda: lorentz.lorentz_callable(0.5, 0.1).user_data,
-        "correlated.user_data": lambda: multidim.correlated_gaussian_callable(
-            np.eye(2)
-        ).user_data,
+        "correlated.user_data": lambda: (
+            multidim.correlated_gaussian_callable(np.eye(2)).user_data
+        ),
         "recorder.user_data": lambda: multidim.recording_callable(2).user_data,
         "normal.params": lambda: normal.normal_params_capsule(0.0, 1.0),
         "leaky": lambda: leaky.leaky_double_capsule(1.0),
@@ -178,9 +188,7 @@ def as_real_array(values, ndim):
     if array.dtype.kind == "O":
         if array.ndim == 0 and ndim != 0:
             raise TypeError
-        array = np.array([as_real(v) for v in array.reshape(-1)]).reshape(
-            array.shape
-        )
+        array = np.array([as_real(v) for v in array.reshape(-1)]).reshape(array.shape)
     elif array.dtype.kind not in "iuf":
         raise TypeError
     if array.ndim != ndim:
@@ -277,7 +285,9 @@ def gauss_nd_values(a, points):
     return evaluate(gaussian.gaussian_nd_callable(a), points)
 
 
-@given(a=parameters, points=st.lists(st.lists(floats, min_size=1, max_size=4), max_size=4))
+@given(
+    a=parameters, points=st.lists(st.lists(floats, min_size=1, max_size=4), max_size=4)
+)
 def test_gaussian_nd_callable(a, points):
     error, expected_a = expect(gaussian_oracle, a)
     values = check_outcome(error, gauss_nd_values, a, points)
@@ -343,14 +353,14 @@ def test_lorentz_callable(c, width):
 
 
 def lorentz_integral_oracle(c, width, lower, upper):
-    c, width, lower, upper = (
-        as_real_array_any(v) for v in (c, width, lower, upper)
-    )
+    c, width, lower, upper = (as_real_array_any(v) for v in (c, width, lower, upper))
     try:
         c, width, lower, upper = np.broadcast_arrays(c, width, lower, upper)
     except ValueError:
         raise ValueError from None
-    if not (np.isfinite(c).all() and np.isfinite(lower).all() and np.isfinite(upper).all()):
+    if not (
+        np.isfinite(c).all() and np.isfinite(lower).all() and np.isfinite(upper).all()
+    ):
         raise ValueError
     if not (np.isfinite(width) & (width > 0)).all():
         raise ValueError
@@ -500,7 +510,9 @@ def test_sum_lorentz(data):
 
 
 @pytest.mark.parametrize(
-    "make", [capsules.double_capsule, leaky.leaky_double_capsule], ids=["double_capsule", "leaky_double_capsule"]
+    "make",
+    [capsules.double_capsule, leaky.leaky_double_capsule],
+    ids=["double_capsule", "leaky_double_capsule"],
 )
 @given(value=scalars)
 def test_double_capsules(make, value):
@@ -554,12 +566,22 @@ def test_read_doubles(kind):
 
 
 INDICES = st.one_of(
-    st.integers(-3, 4), huge_ints, st.booleans(), floats, st.none(), st.text(max_size=2),
-    hnp.from_dtype(np.dtype("int64")), st.just(np.int8(1)),
+    st.integers(-3, 4),
+    huge_ints,
+    st.booleans(),
+    floats,
+    st.none(),
+    st.text(max_size=2),
+    hnp.from_dtype(np.dtype("int64")),
+    st.just(np.int8(1)),
 )
 LENGTHS = {
-    "double_capsule": 1, "array_capsule": 3, "gaussian.user_data": 1,
-    "seed.user_data": 1, "constant.user_data": 1, "lorentz.user_data": 2,
+    "double_capsule": 1,
+    "array_capsule": 3,
+    "gaussian.user_data": 1,
+    "seed.user_data": 1,
+    "constant.user_data": 1,
+    "lorentz.user_data": 2,
     "correlated.user_data": 3,
 }
 
@@ -592,7 +614,9 @@ def set_and_integrate(capsule_kind, capsule, index, value):
     if capsule_kind == "lorentz.user_data":
         c, width = after
         if 1e-3 <= width <= 1e3 and abs(c) <= 1e3:
-            integral = integrate.quad(llc, c - 10 * width, c + 10 * width, points=[c])[0]
+            integral = integrate.quad(llc, c - 10 * width, c + 10 * width, points=[c])[
+                0
+            ]
             return after, integral
     return after, None
 
@@ -653,7 +677,9 @@ def normal_values_and_integral(mu, sigma, update):
     return points, values, integral
 
 
-@pytest.mark.parametrize("update", [False, True], ids=["normal_callable", "set_normal_params"])
+@pytest.mark.parametrize(
+    "update", [False, True], ids=["normal_callable", "set_normal_params"]
+)
 @given(mu=parameters, sigma=st.one_of(st.floats(1e-310, 1e-300), parameters))
 def test_normal(update, mu, sigma):
     error, expected = expect(normal_oracle, mu, sigma)
@@ -724,7 +750,11 @@ def correlated_values_and_integral(cov, well_conditioned):
     return values, integral, capsules.read_doubles(llc.user_data)
 
 
-@given(cov=st.one_of(covariances, small_arrays, st.lists(st.lists(scalars, max_size=3), max_size=3)))
+@given(
+    cov=st.one_of(
+        covariances, small_arrays, st.lists(st.lists(scalars, max_size=3), max_size=3)
+    )
+)
 def test_correlated_gaussian_callable(cov):
     try:
         error, expected = expect(covariance_oracle, cov)
@@ -738,7 +768,9 @@ def test_correlated_gaussian_callable(cov):
     values, integral, stored = result
     p = np.linalg.inv(expected)
     assert stored == pytest.approx([p[0, 0], p[0, 1], p[1, 1]], rel=1e-12)
-    for (u, v), value in zip([(0.0, 0.0), (1.0, -0.5), (3.0, 2.0)], values, strict=False):
+    for (u, v), value in zip(
+        [(0.0, 0.0), (1.0, -0.5), (3.0, 2.0)], values, strict=False
+    ):
         q = p[0, 0] * u * u + 2 * p[0, 1] * u * v + p[1, 1] * v * v
         assert value == pytest.approx(math.exp(-0.5 * q), rel=1e-12)
     assert math.isnan(values[-1])  # one variable: NaN, documented
@@ -802,12 +834,16 @@ def test_read_record_refuses_everything_but_a_recorder(kind):
 
 
 def args_integral(a):
-    return integrate.quad(signatures.gaussian_args_callable(), -np.inf, np.inf, args=(a,))[0]
+    return integrate.quad(
+        signatures.gaussian_args_callable(), -np.inf, np.inf, args=(a,)
+    )[0]
 
 
 @given(a=st.floats(1e-3, 1e3))
 def test_gaussian_args_callable_reads_a_from_args(a):
-    assert run_forked(args_integral, a) == pytest.approx(math.sqrt(math.pi / a), rel=1e-8)
+    assert run_forked(args_integral, a) == pytest.approx(
+        math.sqrt(math.pi / a), rel=1e-8
+    )
 
 
 # --- the fuzzer itself works -----------------------------------------------------
@@ -822,7 +858,6 @@ def test_a_crash_in_the_child_fails_the_example_with_its_input():
 
     with pytest.raises(ChildCrashed, match=r"crash\(1\.5\).*signal 11"):
         run_forked(crash, 1.5)
-
 
 
 def _warm_up():
