@@ -57,15 +57,16 @@ FACTORIES = {
     "constant_callable": lambda i: floor.constant_callable(i),
     "normal_callable": lambda i: normal.normal_callable(i, 2.0),
     "normal_params_capsule": lambda i: normal.normal_params_capsule(i, 2.0),
-    "correlated_gaussian_callable": lambda i: multidim.correlated_gaussian_callable(
-        np.eye(2)
-    ),
     "recording_callable": lambda i: multidim.recording_callable(4),
     "double_capsule": lambda i: capsules.double_capsule(i),
     "array_capsule": lambda i: capsules.array_capsule([i, 1.0, 2.0]),
     "trimmed_mean_callable": lambda i: filters.trimmed_mean_callable(9, 1),
     "ema_callable": lambda i: filters.ema_callable(0.5),
     "polar_callable": lambda i: filters.polar_callable((5.0, 5.0), 1.0, 0.1),
+    # Last: NumPy's checks of cov (eigvalsh, inv) make it the slowest.
+    "correlated_gaussian_callable": lambda i: multidim.correlated_gaussian_callable(
+        np.eye(2)
+    ),
     "leaky_double_capsule (control)": lambda i: leaky.leaky_double_capsule(i),
 }
 
