@@ -210,9 +210,12 @@ def set_double(capsule, index, value):
 
     Every callable that holds this capsule sees the new value at its next
     call: reusing one callable this way saves an allocation per integral, but
-    two threads must never share it while one of them updates it.  A value
-    the capsule's factory would refuse is refused (ValueError), and so is
-    any write into a read-only block (TypeError).
+    two threads must never share it while one of them updates it.  Where
+    the factory declared each slot's range (``lorentz_callable``), a value
+    outside it is refused (ValueError); a read-only block
+    (``correlated_gaussian_callable``) refuses every write (TypeError).
+    Plain buffers (``double_capsule``, ``array_capsule``, the ``a`` of
+    ``gaussian_callable``) take any double.
     """
     cdef double *buffer = doubles_of(capsule)
     cdef block_info *info = _info_of(capsule)
