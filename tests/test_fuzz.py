@@ -196,10 +196,33 @@ def as_real_array(values, ndim):
     return array.astype(np.float64)
 
 
+class Refused(Exception):
+    """Several parameters are wrong: the call may name any one of them."""
+
+    def __init__(self, types):
+        super().__init__(types)
+        self.types = tuple(types)
+
+
+def each(*checks):
+    """Run every check; the values, or Refused with every error type seen."""
+    values, errors = [], set()
+    for check in checks:
+        try:
+            values.append(check())
+        except DOCUMENTED as exc:
+            errors.add(type(exc))
+    if errors:
+        raise Refused(errors)
+    return values
+
+
 def expect(oracle, *args):
-    """The exception type ``oracle(*args)`` raises, or None and its value."""
+    """The exception type(s) ``oracle(*args)`` raises, or None and its value."""
     try:
         return None, oracle(*args)
+    except Refused as exc:
+        return exc.types, None
     except DOCUMENTED as exc:
         return type(exc), None
 
@@ -314,13 +337,22 @@ def test_check_gaussian_parameter(a):
 # --- lorentz -----------------------------------------------------------------
 
 
+def finite(value):
+    value = as_real(value)
+    if not math.isfinite(value):
+        raise ValueError
+    return value
+
+
+def in_range(value, low, high):
+    value = as_real(value)
+    if not low <= value <= high:
+        raise ValueError
+    return value
+
+
 def lorentz_oracle(c, width):
-    c, width = as_real(c), as_real(width)
-    if not math.isfinite(c):
-        raise ValueError
-    if not WIDTH_RANGE[0] <= width <= WIDTH_RANGE[1]:
-        raise ValueError
-    return c, width
+    return tuple(each(lambda: finite(c), lambda: in_range(width, *WIDTH_RANGE)))
 
 
 def lorentz_values_and_integral(c, width):
@@ -649,12 +681,7 @@ def test_set_double(kind, index, value):
 
 
 def normal_oracle(mu, sigma):
-    mu, sigma = as_real(mu), as_real(sigma)
-    if not math.isfinite(mu):
-        raise ValueError
-    if not (math.isfinite(sigma) and sigma >= DBL_MIN):
-        raise ValueError
-    return mu, sigma
+    return tuple(each(lambda: finite(mu), lambda: in_range(sigma, DBL_MIN, DBL_MAX)))
 
 
 def normal_values_and_integral(mu, sigma, update):
