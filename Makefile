@@ -23,7 +23,7 @@ NOTEBOOK_DIR := _build/notebooks
 # reported before the build fails.
 JB_FLAGS ?= -W -n --keep-going
 
-.PHONY: book test bench notebooks check-notebooks check-pages lint format install clean
+.PHONY: book test test-oldest bench notebooks check-notebooks check-pages lint format install clean
 .DELETE_ON_ERROR:
 
 $(BIN)/python:
@@ -47,6 +47,27 @@ install: $(VENV)/.kernels
 
 test: $(VENV)/.kernels $(VENV)/.group-test
 	$(BIN)/pytest
+
+# The oldest versions pyproject.toml allows: every lower bound of the build
+# requirements, the dependencies and the build and test groups pinned with ==
+# (tests/oldest_pins.py), in a venv of its own, where kernels is built and the
+# tests run (numpy 2.0.0, scipy 1.15.0, Cython 3.1.0, meson-python 0.17.0...).
+OLDEST := .venv-oldest
+test-oldest: $(OLDEST)/.kernels
+	$(OLDEST)/bin/pytest -p no:cacheprovider
+
+$(OLDEST)/.pins: pyproject.toml tests/oldest_pins.py
+	$(PYTHON) -m venv $(OLDEST)
+	$(OLDEST)/bin/python -m pip --quiet install --upgrade "pip>=25.1"
+	$(OLDEST)/bin/python tests/oldest_pins.py > $(OLDEST)/requirements.txt
+	$(OLDEST)/bin/python -m pip --quiet install -r $(OLDEST)/requirements.txt
+	@touch $@
+
+# PATH: this venv's meson and ninja, not .venv's.
+$(OLDEST)/.kernels: $(KERNELS_SOURCES) $(OLDEST)/.pins
+	PATH="$(CURDIR)/$(OLDEST)/bin:$$PATH" \
+		$(OLDEST)/bin/python -m pip --quiet install --no-build-isolation .
+	@touch $@
 
 # Every path to the same integrals, timed in one process (kernels/bench.py):
 # prints a table and the targets, and writes _build/bench/bench-<time>.json.

@@ -1,20 +1,39 @@
-"""Checks that turn a reader's bad input into a clear Python error."""
+"""Checks that turn a reader's bad input into a clear Python error.
+
+Every public function of ``kernels`` that takes a number or an array from its
+caller goes through these, so that every mistake gives the same kind of
+error, naming the parameter: ``TypeError`` for a value of the wrong type
+(``bool``, ``str``, ``None``, complex, an object array), ``ValueError`` for a
+real number outside the parameter's range, including an integer too large to
+be a float (Python itself would raise an ``OverflowError`` that names nothing).
+"""
 
 import math
 import numbers
+
+import numpy as np
 
 
 def real_number(name, value):
     """Return ``value`` as a float; TypeError unless it is a real number.
 
     ``bool`` is refused although Python counts it as a number: ``True`` for a
-    parameter is a mistake, not a 1.
+    parameter is a mistake, not a 1.  ValueError for an integer (or fraction)
+    too large for a float, which ``float()`` would refuse with an
+    ``OverflowError`` that does not say which parameter was wrong.
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         raise TypeError(
-            f"{name} must be a real number, got {type(value).__name__} {value!r}"
+            f"{name} must be a real number, got {type(value).__name__} "
+            f"{_short_repr(value)}"
         )
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:
+        raise ValueError(
+            f"{name} is too large for a float (at most {_FLOAT_MAX:.4g} in "
+            f"magnitude), got {_short_repr(value)}"
+        ) from None
 
 
 def finite_real(name, value):
@@ -23,3 +42,82 @@ def finite_real(name, value):
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value!r}")
     return value
+
+
+def real_array(name, values, ndim=1):
+    """Return ``values`` as a C-contiguous float64 array with ``ndim`` dimensions.
+
+    ``ndim=None`` accepts any number of dimensions, scalars too.
+
+    TypeError unless ``values`` is a NumPy array or a (nested) sequence of
+    real numbers: strings, bytes, ``None``, booleans, complex numbers and
+    object arrays are refused, where ``numpy.asarray(values, float)`` would
+    turn ``['1', '2']`` into numbers, ``[None]`` into NaN and ``[1+2j]`` into
+    ``[1.]`` with only a warning.  ValueError for a ragged sequence, another
+    number of dimensions, or an integer too large for a float.
+    """
+    if isinstance(values, str | bytes | bytearray | memoryview) or values is None:
+        raise TypeError(
+            f"{name} must be a sequence or array of real numbers, got "
+            f"{type(values).__name__} {_short_repr(values)}"
+        )
+    if isinstance(values, np.ndarray) and values.dtype.kind == "O":
+        raise TypeError(
+            f"{name} must hold real numbers, got an array of dtype object "
+            "(make it with a numeric dtype, e.g. float64)"
+        )
+    try:
+        array = np.asarray(values)
+    except (ValueError, TypeError) as exc:  # ragged nested sequences
+        raise ValueError(
+            f"{name} must be a regular (not ragged) sequence of real numbers, "
+            f"got {_short_repr(values)}"
+        ) from exc
+    # A sequence that NumPy can only store as objects: it holds None, a
+    # string or an int too large for int64.  Check each element as a number,
+    # so that the message names the culprit.
+    if array.dtype.kind == "O" and array.ndim == 0:
+        if ndim not in (None, 0):
+            raise TypeError(
+                f"{name} must be a sequence or array of real numbers, got "
+                f"{type(values).__name__} {_short_repr(values)}"
+            )
+        array = np.array(real_number(name, array.item()))
+    if array.dtype.kind == "O":
+        flat = array.reshape(-1)
+        for index in range(flat.size):
+            real_number(f"{name}[{_index(array.shape, index)}]", flat[index])
+        array = np.array(array.tolist(), dtype=np.float64)
+    elif array.dtype.kind not in "iuf":
+        raise TypeError(
+            f"{name} must hold real numbers, got an array of dtype {array.dtype}"
+            + (
+                " (complex values are refused, not cut to their real part)"
+                if array.dtype.kind == "c"
+                else ""
+            )
+        )
+    if ndim is not None and array.ndim != ndim:
+        raise ValueError(
+            f"{name} must be {ndim}-D, got {array.ndim} dimensions "
+            f"(shape {array.shape})"
+        )
+    # asarray, not ascontiguousarray, which makes a 0-d array 1-D.
+    return np.asarray(array, dtype=np.float64, order="C")
+
+
+_FLOAT_MAX = np.finfo(np.float64).max
+
+
+def _index(shape, flat_index):
+    return ", ".join(str(int(i)) for i in np.unravel_index(flat_index, shape))
+
+
+def _short_repr(value, limit=60):
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        digits = len(str(abs(int(value))))
+        if digits > 20:
+            sign = "-" if value < 0 else ""
+            return f"{sign}an integer of {digits} digits"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

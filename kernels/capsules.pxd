@@ -5,16 +5,41 @@
 # the capsule's destructor, exactly once, when the last reference to the
 # capsule goes away.  SciPy accepts such a capsule as the ``user_data`` of a
 # ``scipy.LowLevelCallable`` and hands its pointer to the C callback.
+#
+# Every such capsule is named "kernels.capsules.doubles".  A block that is not
+# a plain vector of doubles (a struct, a record with counters and indices) must
+# live in a capsule with a name of its own, so that set_double, which writes
+# any capsule of that name, can never reach it.
+
+# The values one slot of a buffer accepts, for set_double: low <= v <= high
+# (NaN never is).  ``name`` is the parameter the slot holds, for the message.
+ctypedef struct slot_range:
+    const char *name
+    double low
+    double high
 
 # Allocate ``n`` doubles with PyMem_Malloc; MemoryError on failure.
 cdef double *alloc_doubles(Py_ssize_t n) except NULL
 
 # Wrap ``buffer`` (from alloc_doubles) in a capsule that owns it.  On failure
 # the buffer is freed and the exception propagates, so it never leaks.
+# set_double writes any double into any of its n slots.
 cdef object own_doubles(double *buffer, Py_ssize_t n)
+
+# As own_doubles, but set_double refuses a value outside ``ranges[i]`` for
+# slot i.  ``ranges`` (n entries) and ``owner`` (the factory's name, for
+# messages) are not copied: they must live as long as the process, e.g. a
+# module-level array and a string literal.
+cdef object own_ranged_doubles(double *buffer, Py_ssize_t n,
+                               const slot_range *ranges, const char *owner)
+
+# As own_doubles, but set_double refuses to write it at all: for a block whose
+# values must stay consistent with each other (read_doubles still reads it).
+cdef object own_read_only_doubles(double *buffer, Py_ssize_t n,
+                                  const char *owner)
 
 # The buffer of a capsule made here; TypeError for any other object.
 cdef double *doubles_of(object capsule) except NULL
 
-cpdef object double_capsule(double value)
+cpdef object double_capsule(value)
 cpdef object array_capsule(values)

@@ -4,10 +4,21 @@ The capsule owns its buffer: it is allocated with ``PyMem_Malloc`` when the
 capsule is made, and freed by the capsule's destructor when the capsule dies.
 ``live_buffers()`` counts the buffers allocated here and not yet freed, so a
 test can check that every destructor ran exactly once.
+
+``set_double`` writes one value into such a buffer.  A factory may declare the
+range each slot accepts (``lorentz_callable``: a finite centre, a width whose
+square is a normal double), or make the buffer read-only
+(``correlated_gaussian_callable``: a precision matrix that must stay positive
+definite); ``set_double`` then refuses what the factory would refuse.  Blocks
+that are not plain vectors of doubles (``normal``'s struct, the recorder of
+``multidim``) live in capsules of other names, which ``set_double`` and
+``read_doubles`` refuse.
 """
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.pycapsule cimport (
+    PyCapsule_CheckExact,
     PyCapsule_GetContext,
+    PyCapsule_GetName,
     PyCapsule_GetPointer,
     PyCapsule_IsValid,
     PyCapsule_New,
@@ -15,10 +26,21 @@ from cpython.pycapsule cimport (
 )
 from libc.string cimport memcpy
 
+import operator
+
 import numpy as np
+
+from kernels._validate import real_array, real_number
 
 # The name every user_data capsule made here carries.
 cdef const char *BUFFER_NAME = b"kernels.capsules.doubles"
+
+# What a capsule's context points at: what set_double needs to know.
+ctypedef struct block_info:
+    Py_ssize_t n               # the number of doubles in the buffer
+    const slot_range *ranges   # NULL: any double in any slot
+    const char *owner          # the factory, for messages; NULL if plain
+    bint read_only             # set_double refuses the whole block
 
 # Buffers allocated by alloc_doubles and not yet freed.  Every change happens
 # with the GIL held (allocation from Python, destruction in the capsule's
@@ -47,51 +69,116 @@ cdef void _free_doubles(object capsule) noexcept:
     global _live
     cdef void *buffer = PyCapsule_GetPointer(capsule, BUFFER_NAME)
     if buffer != NULL:
+        PyMem_Free(PyCapsule_GetContext(capsule))  # its block_info
         PyMem_Free(buffer)
         _live -= 1
 # end-destructor
 
 
-cdef object own_doubles(double *buffer, Py_ssize_t n):
+cdef object _own(double *buffer, Py_ssize_t n, const slot_range *ranges,
+                 const char *owner, bint read_only):
     global _live
+    cdef block_info *info = <block_info *>PyMem_Malloc(sizeof(block_info))
+    if info == NULL:
+        PyMem_Free(buffer)
+        _live -= 1
+        raise MemoryError("cannot allocate a block_info")
+    info.n = n
+    info.ranges = ranges
+    info.owner = owner
+    info.read_only = read_only
     try:
         capsule = PyCapsule_New(<void *>buffer, BUFFER_NAME, &_free_doubles)
-        # The context records the length, so Python can read the buffer back.
-        PyCapsule_SetContext(capsule, <void *>n)
     except BaseException:
+        PyMem_Free(info)
         PyMem_Free(buffer)
         _live -= 1
         raise
+    # The context records the length (and the ranges), so Python can read
+    # the buffer back; it cannot fail on a valid capsule.
+    PyCapsule_SetContext(capsule, <void *>info)
     return capsule
+
+
+cdef object own_doubles(double *buffer, Py_ssize_t n):
+    return _own(buffer, n, NULL, NULL, False)
+
+
+cdef object own_ranged_doubles(double *buffer, Py_ssize_t n,
+                               const slot_range *ranges, const char *owner):
+    return _own(buffer, n, ranges, owner, False)
+
+
+cdef object own_read_only_doubles(double *buffer, Py_ssize_t n,
+                                  const char *owner):
+    return _own(buffer, n, NULL, owner, True)
 
 
 # start-doubles-of
 cdef double *doubles_of(object capsule) except NULL:
     if not PyCapsule_IsValid(capsule, BUFFER_NAME):
-        raise TypeError(
-            "expected a capsule made by kernels.capsules "
-            f"(double_capsule or array_capsule), got {type(capsule).__name__}"
-        )
+        raise _not_a_buffer(capsule)
     return <double *>PyCapsule_GetPointer(capsule, BUFFER_NAME)
 # end-doubles-of
 
 
-cpdef object double_capsule(double value):
+# The capsules of other kernels modules, to say whose they are.
+_OWNERS = {
+    "kernels.multidim.record": "multidim.recording_callable (read it "
+    "with multidim.read_record)",
+    "kernels.normal.params": "kernels.normal (change it with "
+    "normal.set_normal_params)",
+}
+
+
+def _not_a_buffer(capsule):
+    message = (
+        "expected a capsule made by kernels.capsules "
+        "(double_capsule or array_capsule), got "
+    )
+    if not PyCapsule_CheckExact(capsule):
+        return TypeError(message + type(capsule).__name__)
+    cdef const char *name = PyCapsule_GetName(capsule)
+    if name == NULL:
+        return TypeError(message + "a capsule without a name")
+    text = name.decode("utf-8", "replace")
+    owner = _OWNERS.get(text)
+    if owner is None and text.startswith("kernels."):
+        owner = text.rsplit(".", 1)[0] + ", which alone may change it"
+    return TypeError(
+        message + f"a capsule named {text!r}"
+        + (f": it belongs to {owner}" if owner else "")
+    )
+
+
+cdef block_info *_info_of(object capsule) except NULL:
+    doubles_of(capsule)  # TypeError unless it is ours
+    return <block_info *>PyCapsule_GetContext(capsule)
+
+
+cpdef object double_capsule(value):
     """Return a capsule that owns a copy of one double.
 
     Its pointer is a ``double *`` to the copy; pass the capsule as the
-    ``user_data`` of a ``scipy.LowLevelCallable``.
+    ``user_data`` of a ``scipy.LowLevelCallable``.  ``value`` is any real
+    number (NaN and infinities too); TypeError otherwise, ValueError for an
+    integer too large for a float.
     """
+    cdef double v = value if type(value) is float else real_number("value", value)
     cdef double *buffer = alloc_doubles(1)
-    buffer[0] = value
+    buffer[0] = v
     return own_doubles(buffer, 1)
 
 
 cpdef object array_capsule(values):
     """Return a capsule that owns a copy of a 1-D sequence of doubles.
 
-    ``values`` is anything NumPy converts to a non-empty 1-D float64 array;
-    the capsule's pointer is a ``double *`` to the first element of its copy.
+    ``values`` is a non-empty 1-D NumPy array of integers or floats, or a
+    sequence of real numbers, of any strides.  TypeError for anything else:
+    strings, ``None``, booleans, complex numbers, object arrays (NumPy
+    alone would turn ``['1']`` into 1.0, ``[None]`` into NaN and ``[1+2j]``
+    into 1.0); ValueError for an empty or not 1-D sequence.  The capsule's
+    pointer is a ``double *`` to the first element of its copy.
     """
     cdef const double[::1] view = _as_doubles(values)
     cdef Py_ssize_t n = view.shape[0]
@@ -101,23 +188,16 @@ cpdef object array_capsule(values):
 
 
 def _as_doubles(values):
-    try:
-        array = np.asarray(values, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise TypeError(
-            f"expected a 1-D sequence of real numbers, got {values!r}"
-        ) from exc
-    if array.ndim != 1:
-        raise ValueError(f"expected a 1-D sequence, got {array.ndim} dimensions")
+    array = real_array("values", values)
     if array.shape[0] == 0:
         raise ValueError("expected at least one value, got an empty sequence")
-    return np.ascontiguousarray(array)
+    return array
 
 
 def read_doubles(capsule):
     """Return a NumPy copy of the doubles a capsule made here owns."""
     cdef double *buffer = doubles_of(capsule)
-    cdef Py_ssize_t n = <Py_ssize_t>PyCapsule_GetContext(capsule)
+    cdef Py_ssize_t n = _info_of(capsule).n
     out = np.empty(n, dtype=np.float64)
     cdef double[::1] view = out
     memcpy(&view[0], buffer, <size_t>n * sizeof(double))
@@ -125,21 +205,54 @@ def read_doubles(capsule):
 
 
 # start-set-double
-def set_double(capsule, Py_ssize_t index, double value):
+def set_double(capsule, index, value):
     """Overwrite element ``index`` of a capsule's buffer in place.
 
     Every callable that holds this capsule sees the new value at its next
     call: reusing one callable this way saves an allocation per integral, but
-    two threads must never share it while one of them updates it.
+    two threads must never share it while one of them updates it.  Where
+    the factory declared each slot's range (``lorentz_callable``), a value
+    outside it is refused (ValueError); a read-only block
+    (``correlated_gaussian_callable``) refuses every write (TypeError).
+    Plain buffers (``double_capsule``, ``array_capsule``, the ``a`` of
+    ``gaussian_callable``) take any double.
     """
     cdef double *buffer = doubles_of(capsule)
-    cdef Py_ssize_t n = <Py_ssize_t>PyCapsule_GetContext(capsule)
-    if not 0 <= index < n:
-        raise IndexError(
-            f"index {index} out of range for a buffer of {n} doubles"
-        )
-    buffer[index] = value
+    cdef block_info *info = _info_of(capsule)
+    cdef Py_ssize_t i = _slot(info, index)
+    cdef double v = value if type(value) is float else real_number("value", value)
+    if info.ranges != NULL and not (
+        info.ranges[i].low <= v <= info.ranges[i].high
+    ):
+        raise _out_of_range(info, i, v)
+    buffer[i] = v
 # end-set-double
+
+
+cdef Py_ssize_t _slot(block_info *info, index) except -1:
+    if info.read_only:
+        raise TypeError(
+            f"the user_data of {info.owner.decode()} is read-only: its values "
+            "depend on each other; make a new callable instead"
+        )
+    if type(index) is not int:
+        if isinstance(index, bool):
+            raise TypeError("index must be an integer, got a bool")
+        index = operator.index(index)  # TypeError for 1.0, "1", None
+    if not 0 <= index < info.n:
+        raise IndexError(
+            f"index {index} out of range for a buffer of {info.n} doubles"
+        )
+    return index
+
+
+cdef object _out_of_range(block_info *info, Py_ssize_t i, double v):
+    cdef slot_range r = info.ranges[i]
+    return ValueError(
+        f"{r.name.decode()} (element {i} of the user_data of "
+        f"{info.owner.decode()}) must be between {r.low!r} and {r.high!r}, "
+        f"got {v!r}"
+    )
 
 
 def live_buffers():

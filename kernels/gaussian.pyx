@@ -18,6 +18,8 @@ from scipy import LowLevelCallable
 
 from kernels._validate import real_number
 
+# Every a for which exp(-a x**2) is integrable over the line: finite and > 0.
+A_RANGE = (math.nextafter(0.0, 1.0), sys.float_info.max)
 
 # start-gauss
 cdef api double gauss(double x, void *user_data) noexcept nogil:
@@ -57,6 +59,12 @@ def gaussian_nd_callable(a):
     Its signature is ``double (int, double *, void *)``: ``dblquad``,
     ``tplquad`` and ``nquad`` pass all the integration variables in ``xx``.
     ``user_data`` owns a copy of ``a``, as for ``gaussian_callable``.
+
+    Do not pass ``args``: SciPy appends their values to ``xx`` after the
+    integration variables, and ``gauss_nd`` sums the squares of all ``n``
+    values, so ``args`` silently become extra coordinates.
+    ``quad(gaussian_nd_callable(1.0), -inf, inf, args=(5.0,))`` integrates
+    exp(-(x**2 + 25)), sqrt(pi) exp(-25) = 2.46e-11, not sqrt(pi).
     """
     user_data = double_capsule(check_gaussian_parameter(a))
     module = sys.modules[__name__]

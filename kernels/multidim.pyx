@@ -11,24 +11,53 @@ values of ``args``.
 - ``record_nd`` records every call: how many, the ``n`` SciPy passed, and the
   smallest and largest value seen in each slot of ``xx``.
   ``recording_callable(slots)`` makes one and ``read_record`` reads it back.
+  Its record is a C struct in a capsule of its own name
+  (``kernels.multidim.record``), which ``kernels.capsules.set_double``
+  refuses: only this module writes it.
 """
 import collections
 import numbers
 import sys
 
-from libc.math cimport exp, fmax, fmin, NAN
+from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.pycapsule cimport (
+    PyCapsule_GetPointer,
+    PyCapsule_IsValid,
+    PyCapsule_New,
+)
+from libc.math cimport exp, fmax, fmin, INFINITY, NAN
 
-from kernels.capsules cimport array_capsule
+from kernels.capsules cimport alloc_doubles, own_read_only_doubles
 
 import numpy as np
 from scipy import LowLevelCallable
 
-from kernels.capsules import read_doubles
-
 # The largest number of xx slots a recording callable keeps.
-MAX_SLOTS = 64
+cdef enum:
+    MAX_RECORD_SLOTS = 64
+MAX_SLOTS = MAX_RECORD_SLOTS
 
-Record = collections.namedtuple("Record", ["calls", "n", "low", "high"])
+# What record_nd writes.  Every recorder owns a whole struct, whatever its
+# ``slots``, so no value in it can send record_nd outside it.
+ctypedef struct record_block:
+    double calls
+    double n
+    int slots                     # how many slots of xx to keep, 1..64
+    double low[MAX_RECORD_SLOTS]
+    double high[MAX_RECORD_SLOTS]
+
+# The name of every record capsule: not kernels.capsules', so that
+# set_double, which writes any buffer of doubles, refuses it.
+cdef const char *RECORD_NAME = b"kernels.multidim.record"
+
+# Records allocated here and not yet freed (changed with the GIL held).
+cdef Py_ssize_t _live = 0
+
+# module=: a namedtuple made in a compiled module cannot find its module by
+# itself, and pickle needs it.
+Record = collections.namedtuple(
+    "Record", ["calls", "n", "low", "high"], module=__name__
+)
 Record.__doc__ = """What a recording callable saw: how many calls, the last
 ``n`` SciPy passed, and the smallest (``low``) and largest (``high``) value seen
 in each slot of ``xx``, innermost variable first."""
@@ -52,15 +81,16 @@ cdef api double correlated_gauss(int n, double *xx,
 # start-record
 cdef api double record_nd(int n, double *xx,
                           void *user_data) noexcept nogil:
-    # user_data: [calls, n, slots, low[0..slots), high[0..slots)].
-    cdef double *record = <double *>user_data
-    cdef int slots = <int>record[2]
+    # user_data: a record_block.  Its slots is clamped all the same: a C
+    # callback never indexes by a value it read without checking it.
+    cdef record_block *record = <record_block *>user_data
+    cdef int slots = min(max(record.slots, 0), MAX_RECORD_SLOTS)
     cdef int i
-    record[0] += 1.0
-    record[1] = n
+    record.calls += 1.0
+    record.n = n
     for i in range(min(n, slots)):
-        record[3 + i] = fmin(record[3 + i], xx[i])
-        record[3 + slots + i] = fmax(record[3 + slots + i], xx[i])
+        record.low[i] = fmin(record.low[i], xx[i])
+        record.high[i] = fmax(record.high[i], xx[i])
     return 1.0
 # end-record
 
@@ -115,15 +145,23 @@ def correlated_gaussian_callable(cov):
 
     ``u = (xx[0], xx[1])``: ``cov[0, 0]`` is the variance of the innermost
     variable (dblquad's ``y``). ``user_data`` is a capsule that owns the
-    inverse of ``cov`` as three doubles [P00, P01, P11]. Over the whole
-    plane the integral is 2 pi sqrt(det cov).
+    inverse of ``cov`` as three doubles [P00, P01, P11], read-only
+    (``set_double`` refuses it: a new ``cov`` needs a new callable). Over
+    the whole plane the integral is 2 pi sqrt(det cov).
+
+    It reads ``xx[0]`` and ``xx[1]`` only: under ``tplquad``, or with
+    ``args``, the third and later values of ``xx`` are ignored, so the
+    integrand is constant along them (``tplquad`` over a box of height h
+    gives h times the 2-D integral), and ``quad`` (n = 1) gets NaN.
     """
     precision = np.linalg.inv(check_covariance(cov))
     if not np.all(np.isfinite(precision)):
         raise ValueError(f"cov is too close to singular to invert: {cov!r}")
-    user_data = array_capsule(
-        [precision[0, 0], precision[0, 1], precision[1, 1]]
-    )
+    cdef double *p = alloc_doubles(3)
+    p[0] = precision[0, 0]
+    p[1] = precision[0, 1]
+    p[2] = precision[1, 1]
+    user_data = own_read_only_doubles(p, 3, b"correlated_gaussian_callable")
     return LowLevelCallable.from_cython(
         sys.modules[__name__], "correlated_gauss", user_data
     )
@@ -135,46 +173,69 @@ def recording_callable(slots=4):
 
     It returns 1.0 at every point, and keeps the number of calls, the last
     ``n`` and the range of values seen in each of the first ``slots`` slots of
-    ``xx``. Read them with ``read_record``.
+    ``xx``. Read them with ``read_record``. Its ``user_data`` owns a
+    ``record_block`` struct in a capsule named ``kernels.multidim.record``.
     """
+    global _live
     if isinstance(slots, bool) or not isinstance(slots, numbers.Integral):
         raise TypeError(f"slots must be an integer, got {type(slots).__name__}")
-    slots = int(slots)
     if not 1 <= slots <= MAX_SLOTS:
         raise ValueError(f"slots must be between 1 and {MAX_SLOTS}, got {slots}")
-    record = np.concatenate(
-        [[0.0, 0.0, float(slots)], np.full(slots, np.inf), np.full(slots, -np.inf)]
-    )
-    return LowLevelCallable.from_cython(
-        sys.modules[__name__], "record_nd", array_capsule(record)
-    )
+    cdef record_block *record = <record_block *>PyMem_Malloc(sizeof(record_block))
+    if record == NULL:
+        raise MemoryError("cannot allocate a record")
+    record.calls = 0.0
+    record.n = 0.0
+    record.slots = slots
+    cdef int i
+    for i in range(MAX_RECORD_SLOTS):
+        record.low[i] = INFINITY
+        record.high[i] = -INFINITY
+    _live += 1
+    try:
+        user_data = PyCapsule_New(<void *>record, RECORD_NAME, &_free_record)
+    except BaseException:
+        PyMem_Free(record)
+        _live -= 1
+        raise
+    return LowLevelCallable.from_cython(sys.modules[__name__], "record_nd", user_data)
+
+
+cdef void _free_record(object capsule) noexcept:
+    # The capsule's destructor, with the GIL held: frees its one struct.
+    global _live
+    cdef void *record = PyCapsule_GetPointer(capsule, RECORD_NAME)
+    if record != NULL:
+        PyMem_Free(record)
+        _live -= 1
 
 
 def read_record(llc):
     """Return the ``Record`` of a callable made by ``recording_callable``.
 
     ``low`` and ``high`` hold one value per slot SciPy filled, innermost
-    variable first.
+    variable first.  TypeError for any other callable.
     """
     user_data = getattr(llc, "user_data", None)
-    try:
-        record = read_doubles(user_data)
-    except TypeError:
+    if not PyCapsule_IsValid(user_data, RECORD_NAME):
         raise TypeError(
             "expected a callable made by recording_callable, "
             f"got {type(llc).__name__}"
-        ) from None
-    slots = int(record[2]) if record.size >= 3 else 0
-    if slots < 1 or record.size != 3 + 2 * slots:
-        raise TypeError(
-            "expected a callable made by recording_callable, got one whose "
-            "user_data is not a record"
+            + (" whose user_data is not a record" if user_data is not None else "")
         )
-    n = int(record[1])
-    filled = min(n, slots)
-    return Record(
-        calls=int(record[0]),
-        n=n,
-        low=tuple(record[3 : 3 + filled].tolist()),
-        high=tuple(record[3 + slots : 3 + slots + filled].tolist()),
+    cdef record_block *record = <record_block *>PyCapsule_GetPointer(
+        user_data, RECORD_NAME
     )
+    n = int(record.n)
+    filled = min(n, record.slots)
+    return Record(
+        calls=int(record.calls),
+        n=n,
+        low=tuple(record.low[i] for i in range(filled)),
+        high=tuple(record.high[i] for i in range(filled)),
+    )
+
+
+def live_records():
+    """Return how many records made here are alive (allocated, not yet freed)."""
+    return _live

@@ -6,16 +6,22 @@ deviation).  ``normal_callable(mu, sigma)`` returns a ``scipy.LowLevelCallable``
 whose ``user_data`` capsule owns such a struct, and ``set_normal_params``
 overwrites the struct in place so that one callable can be reused.
 ``live_params()`` counts the structs allocated here and not yet freed.
+
+``sigma`` lies in ``SIGMA_RANGE``, [DBL_MIN, DBL_MAX]: from about 2.2e-308
+(the smallest normal double) on, 1 / sigma is finite, so ``normal_pdf``
+never divides by zero and never multiplies an infinite height by 0.
 """
 import math
 import sys
 
+cimport cython
 from cpython.mem cimport PyMem_Free, PyMem_Malloc
 from cpython.pycapsule cimport (
     PyCapsule_GetPointer,
     PyCapsule_IsValid,
     PyCapsule_New,
 )
+from libc.float cimport DBL_MAX, DBL_MIN
 from libc.math cimport exp, M_PI, sqrt
 
 from scipy import LowLevelCallable
@@ -27,12 +33,18 @@ cdef const char *PARAMS_NAME = b"kernels.normal.params"
 
 cdef double INV_SQRT_2PI = 1.0 / sqrt(2.0 * M_PI)
 
+# The standard deviations normal_pdf computes right: 1 / sigma is finite.
+SIGMA_RANGE = (DBL_MIN, DBL_MAX)
+
 # Structs allocated here and not yet freed.  It changes only with the GIL held
 # (allocation from Python, destruction in the capsule's deallocation).
 cdef Py_ssize_t _live = 0
 
 
 # start-normal-pdf
+# cdivision: a C division, no zero check (which a noexcept callback could
+# only print and ignore); sigma >= DBL_MIN > 0 is checked when it is set.
+@cython.cdivision(True)
 cdef api double normal_pdf(double x, void *user_data) noexcept nogil:
     cdef normal_params *p = <normal_params *>user_data
     cdef double z = (x - p.mu) / p.sigma
@@ -127,7 +139,8 @@ def check_normal_parameters(mu, sigma):
     """Return ``(mu, sigma)`` as floats if they define a normal density.
 
     TypeError if either is not a real number; ValueError if ``mu`` is not
-    finite or ``sigma`` is not finite and > 0.
+    finite or ``sigma`` is not finite and > 0, or below ``SIGMA_RANGE``
+    (a subnormal sigma, whose inverse overflows).
     """
     mu = real_number("mu", mu)
     sigma = real_number("sigma", sigma)
@@ -135,6 +148,11 @@ def check_normal_parameters(mu, sigma):
         raise ValueError(f"mu must be finite, got {mu!r}")
     if not (math.isfinite(sigma) and sigma > 0):
         raise ValueError(f"sigma must be finite and > 0, got {sigma!r}")
+    if sigma < SIGMA_RANGE[0]:
+        raise ValueError(
+            f"sigma must be at least {SIGMA_RANGE[0]!r} (the smallest normal "
+            f"double), got {sigma!r}: 1 / sigma would overflow"
+        )
     return mu, sigma
 
 

@@ -1,6 +1,8 @@
+import os
 import pathlib
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 import kernels
 
@@ -30,3 +32,27 @@ def ipython_shell(tmp_path, monkeypatch):
     shell.run_line_magic("load_ext", "cython")
     yield shell
     InteractiveShell.clear_instance()
+
+
+# Hypothesis's example budget (tests/test_fuzz.py and other property tests):
+# "default" keeps `make test` short and reproducible (derandomized: the same
+# examples at every run, no database); "long" explores more, with new random
+# examples each run: KERNELS_FUZZ_PROFILE=long make test.
+settings.register_profile(
+    "default",
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+settings.register_profile(
+    "long",
+    max_examples=400,
+    deadline=None,
+    database=None,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+settings.load_profile(os.environ.get("KERNELS_FUZZ_PROFILE", "default"))
