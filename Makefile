@@ -99,22 +99,32 @@ BOOK_EXTENSIONS := $(wildcard book/_ext/*.py)
 # The book's CSS: Sphinx copies static files only when it writes pages, so a
 # change here rebuilds every page.
 BOOK_STATIC := $(wildcard book/_static/*)
+# %%cython caches each compiled cell by its text alone, in
+# $XDG_CACHE_HOME/ipython/cython: a cell that cimports kernels would load a
+# module built against the old .pxd files after kernels changed. The book's
+# cells get a cache of their own, emptied whenever kernels is reinstalled.
+CELL_CACHE := $(CURDIR)/_build/cell-cache
+$(CELL_CACHE)/.kernels: $(VENV)/.kernels
+	rm -rf $(CELL_CACHE) && mkdir -p $(CELL_CACHE) && touch $@
+
 # Jupyter Book writes the redirect page index.html only once, so it is
 # stamped afterwards with the time the build started: a source edited during
 # the build still counts as newer.
 _build/html/index.html: $(CHAPTERS) book/references.bib _config.yml _toc.yml \
-		$(BOOK_EXTENSIONS) $(BOOK_STATIC) $(VENV)/.kernels $(VENV)/.group-book
+		$(BOOK_EXTENSIONS) $(BOOK_STATIC) $(VENV)/.kernels $(VENV)/.group-book \
+		$(CELL_CACHE)/.kernels
 	mkdir -p _build && touch _build/.book-started
-	$(BIN)/jupyter-book build . $(JB_FLAGS) \
+	XDG_CACHE_HOME=$(CELL_CACHE) $(BIN)/jupyter-book build . $(JB_FLAGS) \
 		$(if $(filter $(VENV)/.kernels _config.yml _toc.yml $(BOOK_EXTENSIONS) $(BOOK_STATIC),$?),--all)
 	touch -r _build/.book-started $@
 
 # Run every generated notebook top to bottom in a fresh kernel, as a reader
 # who downloads it would, then check the outputs of both executions (this one
 # and the book's) for errors that do not stop a notebook.
-check-notebooks: notebooks $(VENV)/.kernels
+check-notebooks: notebooks $(VENV)/.kernels $(CELL_CACHE)/.kernels
 	rm -rf $(NOTEBOOK_DIR)/executed && mkdir -p $(NOTEBOOK_DIR)/executed
 	cd $(NOTEBOOK_DIR) && for notebook in *.ipynb; do \
+		XDG_CACHE_HOME=$(CELL_CACHE) \
 		$(CURDIR)/$(BIN)/jupyter execute --timeout=900 \
 			--output="executed/{notebook_name}" "$$notebook" || exit 1; \
 	done

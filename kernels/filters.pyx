@@ -315,7 +315,7 @@ def ema_callable(alpha):
     TypeError unless ``alpha`` is a real number; ValueError if it is not
     finite (an int too large for a float included) or not in (0, 1].
     """
-    alpha = finite_parameter("alpha", alpha)
+    alpha = finite_real("alpha", alpha)
     if not 0.0 < alpha <= 1.0:
         raise ValueError(f"alpha must be in (0, 1], got {alpha!r}")
     block = new_block(sizeof(EmaParams), EMA_NAME)
@@ -338,8 +338,8 @@ def polar_callable(centre, radius_step, angle_step):
     float included) or a step is not > 0.
     """
     centre_row, centre_col = check_centre(centre)
-    radius_step = finite_parameter("radius_step", radius_step)
-    angle_step = finite_parameter("angle_step", angle_step)
+    radius_step = finite_real("radius_step", radius_step)
+    angle_step = finite_real("angle_step", angle_step)
     if radius_step <= 0.0 or angle_step <= 0.0:
         raise ValueError(
             "radius_step and angle_step must be > 0, "
@@ -416,18 +416,6 @@ def shown(value):
     return f"{'-' if value < 0 else ''}an integer of {value.bit_length()} bits"
 
 
-def finite_parameter(name, value):
-    """``kernels._validate.finite_real``, with a ValueError that names the
-    parameter for an int too large for a float (float() raises a bare
-    OverflowError)."""
-    try:
-        return finite_real(name, value)
-    except OverflowError:
-        raise ValueError(
-            f"{name} must be finite, got a number too large for a float"
-        ) from None
-
-
 def check_centre(centre):
     """Return ``centre`` as two finite floats (row, column)."""
     try:
@@ -436,6 +424,6 @@ def check_centre(centre):
         raise TypeError(
             f"centre must be a pair (row, column), got {centre!r}"
         ) from exc
-    return (finite_parameter("centre row", row),
-            finite_parameter("centre column", col))
+    return (finite_real("centre row", row),
+            finite_real("centre column", col))
 # end-checks

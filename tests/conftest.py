@@ -22,9 +22,12 @@ def _kernels_is_the_installed_package():
 @pytest.fixture
 def ipython_shell(tmp_path, monkeypatch):
     """An IPython shell with the cython extension loaded, for %%cython cells."""
-    # A private IPython directory: %%cython caches compiled cells there, so
-    # every run of a test really compiles.
+    # A private IPython directory and cache: %%cython caches compiled cells
+    # in $XDG_CACHE_HOME/ipython on Linux (IPython's get_ipython_cache_dir),
+    # keyed by the cell's text only, so without a fresh cache a cell that
+    # cimports a changed .pxd would load a module built against the old one.
     monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     monkeypatch.chdir(tmp_path)
     from IPython.core.interactiveshell import InteractiveShell
 

@@ -14,7 +14,7 @@ place) runs in a child interpreter, which prints each input before trying it:
 a crash fails one test and shows the input that caused it.
 
 The budget is fixed and the examples derandomised, so that ``make test`` stays
-short and repeatable: ``HYPOTHESIS_PROFILE=long`` tries many more.
+short and repeatable: ``KERNELS_FUZZ_PROFILE=long`` tries many more.
 """
 
 import math
@@ -25,7 +25,7 @@ import textwrap
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy import LowLevelCallable, ndimage
@@ -33,16 +33,7 @@ from scipy import LowLevelCallable, ndimage
 from capsule_api import capsule_name
 from kernels import capsules, filters, gaussian
 
-settings.register_profile(
-    "default",
-    max_examples=40,
-    derandomize=True,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-settings.register_profile("long", max_examples=2000, deadline=None, database=None)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+# The example budget is the suite's (tests/conftest.py): KERNELS_FUZZ_PROFILE.
 
 # The exceptions the factories document.
 DOCUMENTED = (TypeError, ValueError)
