@@ -6,9 +6,10 @@ The book's convention (README.md, "Conventions for chapters"): a prose
 sentence that glues a value (a ``{glue:text}``, ``{glue:}`` or ``{glue}`` role)
 and states a direction or a size with words of its own ("faster", "falls",
 "close to", "most of", "within", "times", a percentage, ...) is a claim about
-a measurement. Each glue key in such a sentence must be named on the first
-line, ``# guard: key1 key2``, of a code cell tagged ``remove-cell`` in the
-same file; that cell asserts the claim at every build.
+a measurement. Each glue key in such a sentence must be named in the first
+lines, ``# guard: key1 key2`` (one or several at the top), of a code cell
+tagged ``remove-cell`` in the same file; that cell asserts the claim at every
+build.
 
 What counts as prose: Markdown text, including the bodies of directives that
 hold text (exercise, admonition, glossary, ...). Skipped: code cells, fenced
@@ -127,8 +128,13 @@ def cell_guard(lines):
         body.pop(0)
     if "remove-cell" not in tags or not body:
         return set()
-    match = GUARD.match(body[0].strip())
-    return set(re.split(r"[\s,]+", match.group(1).strip())) - {""} if match else set()
+    keys = set()
+    for line in body:  # the leading "# guard:" lines, one or several
+        match = GUARD.match(line.strip())
+        if not match:
+            break
+        keys |= set(re.split(r"[\s,]+", match.group(1).strip())) - {""}
+    return keys
 
 
 def read_chapter(path, text=None):

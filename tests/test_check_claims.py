@@ -87,6 +87,11 @@ def test_a_guard_must_be_the_first_line(check_claims):
     assert len(findings(check_claims, chapter(MEASUREMENT, late, CLAIM))) == 1
 
 
+def test_guard_lines_may_continue_at_the_top_of_the_cell(check_claims):
+    two = GUARD.replace("# guard: speedup", "# guard: other_key\n    # guard: speedup")
+    assert findings(check_claims, chapter(MEASUREMENT, two, CLAIM)) == []
+
+
 def test_a_guard_for_another_key_does_not_count(check_claims):
     other = GUARD.replace("# guard: speedup", "# guard: other_key")
     assert len(findings(check_claims, chapter(MEASUREMENT, other, CLAIM))) == 1
