@@ -18,7 +18,6 @@ from kernels import capsules, gaussian
 INF = float("inf")
 
 
-# start-integrate-chunk
 def integrate_chunk(a_values):
     """Return the integrals of exp(-a x**2) over the real line, one per a.
 
@@ -37,7 +36,6 @@ def integrate_chunk(a_values):
         capsules.set_double(user_data, 0, a)
         out[i] = quad(llc, -INF, INF)[0]
     return out
-# end-integrate-chunk
 
 
 def integrate_chunk_new_callable(a_values):
