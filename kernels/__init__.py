@@ -32,6 +32,12 @@ Performance:
   measure the fixed cost of a quad call and the cost of one evaluation.
 - ``kernels.bench``: the benchmark of every path (``python -m kernels.bench``);
   imported on demand, not here.
+
+Scaling out:
+
+- ``kernels.sweep``: the sweep as a task for worker processes or a cluster,
+  ``integrate_chunk(a_values)``, which builds its callable inside the worker;
+  imported on demand, not here.
 """
 
 try:
