@@ -140,26 +140,10 @@ def test_package_tests_pass_against_the_installed_wheel(built):
     assert "failed" not in result.stdout
 
 
-@pytest.fixture
-def ipython_with_private_cache(tmp_path, monkeypatch):
-    # %%cython caches compiled cells in $XDG_CACHE_HOME/ipython on Linux.
-    monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.chdir(tmp_path)
-    from IPython.core.interactiveshell import InteractiveShell
-
-    shell = InteractiveShell.instance()
-    shell.run_line_magic("load_ext", "cython")
-    yield shell
-    InteractiveShell.clear_instance()
-
-
-def test_cython_magic_include_option_does_not_find_the_pxd(
-    built, ipython_with_private_cache, capfd
-):
+def test_cython_magic_include_option_does_not_find_the_pxd(built, ipython_shell, capfd):
     # -I goes to the C compiler's include_dirs, not to Cython's search path
     # (Cython/Build/IpythonMagic.py), so the cimport fails to compile.
-    shell = ipython_with_private_cache
+    shell = ipython_shell
     assert (built["site"] / "mycallbacks" / "integrands.pxd").is_file()
     assert str(built["site"]) not in sys.path
     shell.run_cell_magic(
