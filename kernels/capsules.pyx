@@ -67,11 +67,12 @@ cdef void _free_doubles(object capsule) noexcept:
     # A PyCapsule_Destructor is a C function pointer: it cannot raise, so
     # Cython 3 requires ``noexcept`` here.
     global _live
+    # With the capsule's own name PyCapsule_GetPointer cannot fail (a wrong
+    # one would end in Cython's unraisable report, and a leak).
     cdef void *buffer = PyCapsule_GetPointer(capsule, BUFFER_NAME)
-    if buffer != NULL:
-        PyMem_Free(PyCapsule_GetContext(capsule))  # its block_info
-        PyMem_Free(buffer)
-        _live -= 1
+    PyMem_Free(PyCapsule_GetContext(capsule))  # its block_info
+    PyMem_Free(buffer)
+    _live -= 1
 # end-destructor
 
 

@@ -100,10 +100,8 @@ cdef void free_block(object capsule) noexcept:
     # The capsule's destructor: CPython calls it, with the GIL held, when the
     # capsule dies. It asks for the pointer under the capsule's own name.
     global _live_blocks
-    cdef void *block = PyCapsule_GetPointer(capsule, PyCapsule_GetName(capsule))
-    if block != NULL:
-        PyMem_Free(block)
-        _live_blocks -= 1
+    PyMem_Free(PyCapsule_GetPointer(capsule, PyCapsule_GetName(capsule)))
+    _live_blocks -= 1
 
 
 cdef object new_block(size_t size, const char *name):

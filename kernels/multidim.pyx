@@ -204,10 +204,8 @@ def recording_callable(slots=4):
 cdef void _free_record(object capsule) noexcept:
     # The capsule's destructor, with the GIL held: frees its one struct.
     global _live
-    cdef void *record = PyCapsule_GetPointer(capsule, RECORD_NAME)
-    if record != NULL:
-        PyMem_Free(record)
-        _live -= 1
+    PyMem_Free(PyCapsule_GetPointer(capsule, RECORD_NAME))
+    _live -= 1
 
 
 def read_record(llc):

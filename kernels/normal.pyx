@@ -57,10 +57,8 @@ cdef void _free_params(object capsule) noexcept:
     # Runs in the capsule's deallocation, with the GIL held; it frees the one
     # struct this capsule owns and touches nothing else.
     global _live
-    cdef void *params = PyCapsule_GetPointer(capsule, PARAMS_NAME)
-    if params != NULL:
-        PyMem_Free(params)
-        _live -= 1
+    PyMem_Free(PyCapsule_GetPointer(capsule, PARAMS_NAME))
+    _live -= 1
 # end-params-destructor
 
 
