@@ -51,7 +51,7 @@ test: $(VENV)/.kernels $(VENV)/.group-test
 # The oldest versions pyproject.toml allows: every lower bound of the build
 # requirements, the dependencies and the build and test groups pinned with ==
 # (tests/oldest_pins.py), in a venv of its own, where kernels is built and the
-# tests run (numpy 2.0.0, scipy 1.15.0, Cython 3.1.0, meson-python 0.17.0...).
+# tests run (numpy 2.0.0, scipy 1.15.0, Cython 3.1.0, meson-python 0.17.1...).
 OLDEST := .venv-oldest
 test-oldest: $(OLDEST)/.kernels
 	$(OLDEST)/bin/pytest -p no:cacheprovider
