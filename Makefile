@@ -20,11 +20,27 @@ CHAPTERS := $(wildcard book/*.md)
 NOTEBOOK_CHAPTERS = $(shell grep -l '^jupytext:' $(CHAPTERS))
 NOTEBOOK_DIR := _build/notebooks
 # Sphinx warnings are errors, references are checked, and every problem is
-# reported before the build fails.
-JB_FLAGS ?= -W -n --keep-going
+# reported before the build fails. CI (.ci/run) builds with these flags; an
+# environment variable cannot change them, only `make book JB_FLAGS=...`.
+JB_FLAGS := -W -n --keep-going
 
-.PHONY: book test test-oldest bench notebooks check-notebooks check-pages lint format install clean
+.PHONY: help book test test-oldest bench notebooks check-notebooks check-pages lint format install clean
 .DELETE_ON_ERROR:
+
+# A bare `make` lists the targets and builds nothing.
+.DEFAULT_GOAL := help
+help:
+	@echo "make book             build the book into _build/html (executes every chapter)"
+	@echo "make test             run the tests of the kernels package"
+	@echo "make test-oldest      the tests again, with every lower bound of pyproject.toml pinned"
+	@echo "make lint             ruff, cython-lint and the claims check of the chapters"
+	@echo "make format           let ruff fix what it can"
+	@echo "make bench            time every path on the same integrals (a few minutes)"
+	@echo "make notebooks        write each chapter's .ipynb into $(NOTEBOOK_DIR)"
+	@echo "make check-notebooks  run every notebook in a fresh kernel and check its outputs"
+	@echo "make check-pages      render every built page in headless Chromium and check it"
+	@echo "make install          compile and install kernels into $(VENV)"
+	@echo "make clean            remove _build"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

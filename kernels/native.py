@@ -18,10 +18,14 @@ __all__ = ["cffi_gauss", "ctypes_gauss", "library_path"]
 
 
 def library_path():
-    """Path of the shared library built from gauss_c.c (kernels ships it)."""
+    """Path of the shared library built from gauss_c.c (kernels ships it).
+
+    Its name is ``libgauss_c.so.1`` on Linux, not ``libgauss_c.so``, so that
+    Python's import system, which takes any ``<name>.so`` in a package for an
+    extension module, never tries to import it (see meson.build).
+    """
     here = pathlib.Path(__file__).parent
-    found = sorted(here.glob("*gauss_c.*"))
-    found = [p for p in found if p.suffix in (".so", ".dylib", ".dll")]
+    found = sorted(p for p in here.glob("libgauss_c.*") if p.suffix != ".c")
     if not found:
         raise ImportError(
             f"no gauss_c shared library in {here}: reinstall kernels "

@@ -1,13 +1,17 @@
 """The plain-C integrand, through ctypes and cffi, gives the closed form."""
 
 import ctypes
+import importlib.util
+import inspect
 import math
+import pkgutil
 
 import numpy as np
 import pytest
 from scipy import LowLevelCallable, integrate
 
 from capsule_api import new_capsule
+import kernels
 from kernels import capsules, gaussian, native, seed
 
 SIGNATURE = "double (double, void *)"
@@ -17,6 +21,18 @@ def test_shared_library_is_installed_with_the_package():
     path = native.library_path()
     assert path.is_file()
     assert path.parent.name == "kernels"
+
+
+def test_shared_library_is_not_taken_for_a_python_module():
+    # A file named like an extension module (libgauss_c.so) would make
+    # `import kernels.libgauss_c` try to load it, and trip tools that walk
+    # the package; the library's versioned name hides it from the import system.
+    path = native.library_path()
+    assert importlib.util.find_spec(f"kernels.{path.name.split('.')[0]}") is None
+    assert inspect.getmodulename(path.name) is None
+    listed = {module.name for module in pkgutil.iter_modules(kernels.__path__)}
+    assert not any(name.startswith("libgauss") for name in listed), listed
+    assert {"gaussian", "native"} <= listed
 
 
 @pytest.mark.parametrize("a", [0.1, 1.0, 7.5])
