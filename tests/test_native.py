@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from scipy import LowLevelCallable, integrate
 
-from capsule_api import new_capsule
 import kernels
+from capsule_api import new_capsule
 from kernels import capsules, gaussian, native, seed
 
 SIGNATURE = "double (double, void *)"
