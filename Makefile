@@ -7,11 +7,15 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# meson-python runs `meson` and `ninja` from PATH when pip builds without
+# meson-python runs `meson` and `ninja` from PATH when it builds without
 # isolation, so the venv's bin goes first.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
-export PIP_DISABLE_PIP_VERSION_CHECK := 1
-PIP := $(BIN)/python -m pip --quiet
+# uv (from PyPI, installed into each venv by its pip) installs everything
+# else: the same packages as pip, resolved and unpacked several times faster,
+# which is most of a cold build's set-up. `uv pip install --group` reads the
+# dependency groups of pyproject.toml.
+UV_VERSION := uv>=0.8,<1
+UV = $(1)/bin/uv pip install --quiet --python $(1)/bin/python
 
 KERNELS_SOURCES := pyproject.toml meson.build $(wildcard kernels/*.py kernels/*.pyx kernels/*.pxd)
 CHAPTERS := $(wildcard book/*.md)
@@ -44,19 +48,21 @@ help:
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(PIP) install --upgrade "pip>=25.1"
+	$(BIN)/python -m pip --quiet --disable-pip-version-check install "$(UV_VERSION)"
 
-# One stamp per dependency group of pyproject.toml (pip >= 25.1: --group).
+# One stamp per dependency group of pyproject.toml.
 $(VENV)/.group-%: pyproject.toml | $(BIN)/python
-	$(PIP) install --group $*
+	$(call UV,$(VENV)) --group $*
 	@touch $@
 
 # A regular (not editable) install: `cimport kernels.gaussian` from a
 # %%cython cell finds the installed .pxd files, which meson-python's editable
 # installs do not provide (cython/cython#7326, open; scikit-build-core#516
 # added a workaround on its side).
+# --reinstall-package: uv would otherwise reuse the wheel it built from this
+# folder before, whatever changed in kernels/ since.
 $(VENV)/.kernels: $(KERNELS_SOURCES) $(VENV)/.group-build
-	$(PIP) install --no-build-isolation .
+	$(call UV,$(VENV)) --no-build-isolation --reinstall-package kernels .
 	@touch $@
 
 install: $(VENV)/.kernels
@@ -74,15 +80,15 @@ test-oldest: $(OLDEST)/.kernels
 
 $(OLDEST)/.pins: pyproject.toml tests/oldest_pins.py
 	$(PYTHON) -m venv $(OLDEST)
-	$(OLDEST)/bin/python -m pip --quiet install --upgrade "pip>=25.1"
+	$(OLDEST)/bin/python -m pip --quiet --disable-pip-version-check install "$(UV_VERSION)"
 	$(OLDEST)/bin/python tests/oldest_pins.py > $(OLDEST)/requirements.txt
-	$(OLDEST)/bin/python -m pip --quiet install -r $(OLDEST)/requirements.txt
+	$(call UV,$(OLDEST)) -r $(OLDEST)/requirements.txt
 	@touch $@
 
 # PATH: this venv's meson and ninja, not .venv's.
 $(OLDEST)/.kernels: $(KERNELS_SOURCES) $(OLDEST)/.pins
 	PATH="$(CURDIR)/$(OLDEST)/bin:$$PATH" \
-		$(OLDEST)/bin/python -m pip --quiet install --no-build-isolation .
+		$(call UV,$(OLDEST)) --no-build-isolation --reinstall-package kernels .
 	@touch $@
 
 # Every path to the same integrals, timed in one process (kernels/bench.py):
