@@ -13,7 +13,8 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 PIP := $(BIN)/python -m pip --quiet
 
-KERNELS_SOURCES := pyproject.toml meson.build $(wildcard kernels/*.py kernels/*.pyx kernels/*.pxd)
+KERNELS_SOURCES := pyproject.toml meson.build \
+	$(wildcard kernels/*.py kernels/*.pyx kernels/*.pxd kernels/bench/*.py)
 CHAPTERS := $(wildcard book/*.md)
 # The pages with a jupytext header are notebooks; the others (glossary,
 # references) are plain MyST pages with no code.
@@ -69,7 +70,7 @@ $(OLDEST)/.kernels: $(KERNELS_SOURCES) $(OLDEST)/.pins
 		$(OLDEST)/bin/python -m pip --quiet install --no-build-isolation .
 	@touch $@
 
-# Every path to the same integrals, timed in one process (kernels/bench.py):
+# Every path to the same integrals, timed in one process (kernels/bench/):
 # prints a table and the targets, and writes _build/bench/bench-<time>.json.
 # numba comes from the bench group, which no chapter needs. Not part of
 # `make test`: no test asserts a time. Smaller runs: BENCH_ARGS="--sweep 2000".
