@@ -17,7 +17,8 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 UV_VERSION := uv>=0.8,<1
 UV = $(1)/bin/uv pip install --quiet --python $(1)/bin/python
 
-KERNELS_SOURCES := pyproject.toml meson.build $(wildcard kernels/*.py kernels/*.pyx kernels/*.pxd)
+KERNELS_SOURCES := pyproject.toml meson.build \
+	$(wildcard kernels/*.py kernels/*.pyx kernels/*.pxd kernels/bench/*.py)
 CHAPTERS := $(wildcard book/*.md)
 # The pages with a jupytext header are notebooks; the others (glossary,
 # references) are plain MyST pages with no code.
@@ -91,7 +92,7 @@ $(OLDEST)/.kernels: $(KERNELS_SOURCES) $(OLDEST)/.pins
 		$(call UV,$(OLDEST)) --no-build-isolation --reinstall-package kernels .
 	@touch $@
 
-# Every path to the same integrals, timed in one process (kernels/bench.py):
+# Every path to the same integrals, timed in one process (kernels/bench/):
 # prints a table and the targets, and writes _build/bench/bench-<time>.json.
 # numba comes from the bench group, which no chapter needs. Not part of
 # `make test`: no test asserts a time. Smaller runs: BENCH_ARGS="--sweep 2000".

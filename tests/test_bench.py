@@ -3,12 +3,19 @@
 No test here asserts a time: timings belong to `make bench`, which prints them.
 """
 
+import ast
+import dataclasses
 import json
+import pathlib
+import re
 
 import numpy as np
 import pytest
 
 from kernels import bench
+from kernels.bench.__main__ import main
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 CASES = ("sweep", "peaks", "r2")
 
@@ -20,26 +27,65 @@ def results():
 
 def test_every_case_has_every_path_the_book_compares(results):
     sweep = results["cases"]["sweep"]["paths"]
-    for name in (
-        "python, np.exp",
-        "python, math.exp",
-        "seed recipe",
-        "gaussian_callable",
+    for path_id in (
+        "python_np",
+        "python_math",
+        "seed",
+        "factory",
         "from_cython",
-        "Cython, reused",
-        "ctypes, reused",
-        "cffi, reused",
-        "quad_vec, all a",
-        "cubature, all a",
-        "floor: quad call alone",
+        "cython_reused",
+        "ctypes_reused",
+        "cffi_reused",
+        "quad_vec",
+        "cubature",
+        "floor",
     ):
-        assert name in sweep
-    assert {"python", "Cython, reused", "quad_vec, all c"} <= set(
+        assert path_id in sweep
+    assert {"python", "cython_reused", "quad_vec"} <= set(
         results["cases"]["peaks"]["paths"]
     )
-    assert {"python, np.exp", "Cython innermost, reused"} <= set(
-        results["cases"]["r2"]["paths"]
-    )
+    assert {"python_np", "cython_innermost"} <= set(results["cases"]["r2"]["paths"])
+
+
+def test_rows_are_keyed_by_id_and_carry_the_label_a_table_shows(results):
+    sweep = results["cases"]["sweep"]["paths"]
+    assert sweep["cython_reused"]["label"] == "Cython, reused"
+    assert sweep["floor"]["label"] == "floor: quad call alone"
+    assert results["cases"]["sweep"]["baseline"] == "python_np"
+    table = bench.format_table(results, show_targets=False)
+    for case in results["cases"].values():
+        for row in case["paths"].values():
+            assert row["label"] in table
+    assert "cython_reused" not in table
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: bench.sweep_case(np.linspace(0.1, 10, 3)),
+        lambda: bench.peaks_case(np.linspace(0.1, 0.9, 3)),
+        lambda: bench.nd_case(np.linspace(0.5, 2.0, 2), 2),
+        lambda: bench.nd_case(np.linspace(0.5, 2.0, 2), 3),
+    ],
+    ids=["sweep", "peaks", "r2", "r3"],
+)
+def test_path_ids_and_labels_are_unique_within_a_case(build):
+    case = build()
+    ids = [path.id for path in case.paths]
+    labels = [path.label for path in case.paths]
+    assert len(set(ids)) == len(ids), ids
+    assert len(set(labels)) == len(labels), labels
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", path_id) for path_id in ids), ids
+    assert case.baseline in ids
+
+
+def test_a_case_refuses_two_paths_with_one_id():
+    case = bench.sweep_case(np.linspace(0.1, 10, 3), numba=False)
+    twin = dataclasses.replace(case.paths[1], id=case.paths[0].id)
+    with pytest.raises(ValueError, match="have the id 'python_np'"):
+        bench.Case("t", "", case.params, case.exact, "python_np", [case.paths[0], twin])
+    with pytest.raises(ValueError, match="baseline: .* 'nope'"):
+        bench.Case("t", "", case.params, case.exact, "nope", case.paths)
 
 
 def test_every_path_agrees_with_the_closed_form(results):
@@ -105,10 +151,14 @@ def test_targets_are_reported_with_their_measured_ratios(results):
     compact = bench.format_table(results, show_targets=False, compact=True)
     assert max(len(line) for line in compact.splitlines()[2:]) <= 72
     assert "cffi, reused" in compact
+    assert any(
+        t["b"] == bench.FLOOR and t["b_label"] == "the floor"
+        for t in results["targets"]
+    )
 
 
 def test_main_prints_the_table_and_writes_json(tmp_path, capsys):
-    status = bench.main(
+    status = main(
         [
             "--sweep", "10", "--peaks", "5", "--repeats", "1", "--cases", "sweep",
             "--no-numba", "--no-fit", "--output-dir", str(tmp_path),
@@ -121,7 +171,9 @@ def test_main_prints_the_table_and_writes_json(tmp_path, capsys):
     assert str(written[0].resolve()) in out
     data = json.loads(written[0].read_text())
     assert data["versions"]["scipy"]
-    assert "sweep" in data["cases"]
+    # The JSON carries both: rows keyed by id, each with its label.
+    row = data["cases"]["sweep"]["paths"]["cython_reused"]
+    assert row["label"] == "Cython, reused"
 
 
 def test_cost_versus_evaluations_fits_a_line_per_path():
@@ -171,6 +223,31 @@ def test_numba_cfunc_rows_agree_with_the_closed_form():
     out = bench.run(sweep=20, peaks=10, repeats=1, cases=("sweep", "peaks"))
     assert out["versions"]["numba"] == numba.__version__
     for key in ("sweep", "peaks"):
-        row = out["cases"][key]["paths"]["numba cfunc, reused"]
+        row = out["cases"][key]["paths"]["numba_reused"]
+        assert row["label"] == "numba cfunc, reused"
         assert row["max_relative_error"] < 1e-8
     assert any("numba" in t["target"] for t in out["targets"])
+
+
+def test_every_pyobject_the_book_includes_from_the_benchmark_exists():
+    # literalinclude :pyobject: shows a whole function or class by its name;
+    # a name that no longer exists would fail the book's build, this fails
+    # first.  Names are looked up in the sources, not the installed package.
+    pattern = re.compile(
+        r"```\{literalinclude\} \.\./(kernels/bench/\w+\.py)\n((?::\w+:.*\n)*)"
+    )
+    found = 0
+    for chapter in sorted((ROOT / "book").glob("*.md")):
+        for source, options in pattern.findall(chapter.read_text()):
+            assert ":start-after:" not in options, (chapter.name, source)
+            name = re.search(r"^:pyobject: (\S+)$", options, re.MULTILINE)
+            assert name, (chapter.name, source, "no :pyobject:")
+            tree = ast.parse((ROOT / source).read_text())
+            defined = {
+                node.name
+                for node in tree.body
+                if isinstance(node, ast.FunctionDef | ast.ClassDef)
+            }
+            assert name.group(1) in defined, (chapter.name, source, name.group(1))
+            found += 1
+    assert found >= 4
