@@ -174,7 +174,7 @@ cdef void select_rank(double *values, intptr_t left, intptr_t right,
 # end-select
 
 
-# start-trimmed-mean
+# start-trimmed-mean-callback
 cdef api int trimmed_mean(double *buffer, intptr_t filter_size,
                           double *return_value,
                           void *user_data) noexcept nogil:
@@ -214,7 +214,7 @@ cdef api int trimmed_mean(double *buffer, intptr_t filter_size,
         total += window[i]
     return_value[0] = total / (high - trim)  # high - trim >= 1, checked above
     return 1
-# end-trimmed-mean
+# end-trimmed-mean-callback
 
 
 # start-ema
@@ -323,7 +323,6 @@ def ema_callable(alpha):
     return _callable("ema", block)
 
 
-# start-polar-factory
 def polar_callable(centre, radius_step, angle_step):
     """Return a ``LowLevelCallable`` for ``geometric_transform``: polar unwrap.
 
@@ -351,7 +350,6 @@ def polar_callable(centre, radius_step, angle_step):
     p.radius_step = radius_step
     p.angle_step = angle_step
     return _callable("polar_unwrap", block)
-# end-polar-factory
 
 
 def parameters(user_data):

@@ -21,11 +21,11 @@ from kernels._validate import real_number
 # Every a for which exp(-a x**2) is integrable over the line: finite and > 0.
 A_RANGE = (math.nextafter(0.0, 1.0), sys.float_info.max)
 
-# start-gauss
+# start-gauss-1d
 cdef api double gauss(double x, void *user_data) noexcept nogil:
     cdef double a = (<double *>user_data)[0]
     return exp(-a * x * x)
-# end-gauss
+# end-gauss-1d
 
 
 # start-gauss-nd
@@ -39,7 +39,6 @@ cdef api double gauss_nd(int n, double *xx, void *user_data) noexcept nogil:
 # end-gauss-nd
 
 
-# start-factory
 def gaussian_callable(a):
     """Return a ``scipy.LowLevelCallable`` for exp(-a x**2) with a > 0.
 
@@ -50,7 +49,6 @@ def gaussian_callable(a):
     user_data = double_capsule(check_gaussian_parameter(a))
     module = sys.modules[__name__]
     return LowLevelCallable.from_cython(module, "gauss", user_data)
-# end-factory
 
 
 def gaussian_nd_callable(a):

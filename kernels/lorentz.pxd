@@ -1,9 +1,7 @@
 # Declarations of kernels.lorentz, for LowLevelCallable.from_cython and for
 # other Cython code to cimport.
 
-# start-lorentz-decl
 # width / ((x - c)**2 + width**2), a peak of height 1/width centred at c, with
 # user_data pointing at two doubles: [c, width].
 # Taken by scipy.integrate.quad under the signature "double (double, void *)".
 cdef api double lorentz(double x, void *user_data) noexcept nogil
-# end-lorentz-decl

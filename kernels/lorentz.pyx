@@ -43,7 +43,6 @@ RANGES[1].low = sqrt(DBL_MIN)
 RANGES[1].high = sqrt(DBL_MAX)
 
 
-# start-lorentz
 # cdivision: a C division, with no zero check that a noexcept callback could
 # only print and ignore; the factory keeps width**2 (so the divisor) > 0.
 @cython.cdivision(True)
@@ -52,10 +51,8 @@ cdef api double lorentz(double x, void *user_data) noexcept nogil:
     cdef double width = (<double *>user_data)[1]
     cdef double d = x - c
     return width / (d * d + width * width)
-# end-lorentz
 
 
-# start-lorentz-factory
 def lorentz_callable(c, width):
     """Return a ``scipy.LowLevelCallable`` for width / ((x - c)**2 + width**2).
 
@@ -72,7 +69,6 @@ def lorentz_callable(c, width):
     buffer[1] = width
     user_data = own_ranged_doubles(buffer, 2, RANGES, b"lorentz_callable")
     return LowLevelCallable.from_cython(sys.modules[__name__], "lorentz", user_data)
-# end-lorentz-factory
 
 
 def lorentz_integral(c, width, lower, upper):

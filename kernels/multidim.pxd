@@ -3,17 +3,13 @@
 # scipy.integrate passes: the innermost integration variable first, then the
 # outer ones, then the values of ``args``; ``n`` counts them all.
 
-# start-correlated-decl
 # exp(-u^T P u / 2) with u = (xx[0], xx[1]) and P, the inverse covariance,
 # read from user_data as three doubles [P00, P01, P11].
 # Taken by dblquad and nquad under "double (int, double *, void *)".
 cdef api double correlated_gauss(int n, double *xx,
                                  void *user_data) noexcept nogil
-# end-correlated-decl
 
-# start-record-decl
 # Records each call into user_data and returns 1.0 (so an integral of it is
 # the area or volume of its region).
 # Taken under "double (int, double *, void *)".
 cdef api double record_nd(int n, double *xx, void *user_data) noexcept nogil
-# end-record-decl

@@ -63,7 +63,7 @@ Record.__doc__ = """What a recording callable saw: how many calls, the last
 in each slot of ``xx``, innermost variable first."""
 
 
-# start-correlated
+# start-correlated-callback
 cdef api double correlated_gauss(int n, double *xx,
                                  void *user_data) noexcept nogil:
     # user_data: the precision matrix P = inverse(cov): [P00, P01, P11].
@@ -75,7 +75,7 @@ cdef api double correlated_gauss(int n, double *xx,
     u = xx[0]
     v = xx[1]
     return exp(-0.5 * (p[0] * u * u + 2.0 * p[1] * u * v + p[2] * v * v))
-# end-correlated
+# end-correlated-callback
 
 
 # start-record

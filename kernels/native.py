@@ -34,7 +34,6 @@ def library_path():
     return found[0]
 
 
-# start-ctypes
 def ctypes_gauss():
     """Return gauss_c as a ctypes function pointer: double (double, void *)."""
     lib = ctypes.CDLL(str(library_path()))
@@ -42,9 +41,6 @@ def ctypes_gauss():
     function.restype = ctypes.c_double
     function.argtypes = [ctypes.c_double, ctypes.c_void_p]
     return function
-
-
-# end-ctypes
 
 
 # start-cffi

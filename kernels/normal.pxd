@@ -13,12 +13,10 @@ ctypedef struct normal_params:
     double sigma  # the standard deviation, finite and > 0
 # end-struct
 
-# start-normal-pdf-decl
 # The normal density with the mean and standard deviation read from
 # user_data (a ``normal_params *``).
 # Taken by scipy.integrate.quad under the signature "double (double, void *)".
 cdef api double normal_pdf(double x, void *user_data) noexcept nogil
-# end-normal-pdf-decl
 
 # The struct of a capsule made by kernels.normal; TypeError for any other object.
 cdef normal_params *params_of(object capsule) except NULL
