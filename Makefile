@@ -49,10 +49,12 @@ help:
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
+
+$(BIN)/uv: | $(BIN)/python
 	$(BIN)/python -m pip --quiet --disable-pip-version-check install "$(UV_VERSION)"
 
 # One stamp per dependency group of pyproject.toml.
-$(VENV)/.group-%: pyproject.toml | $(BIN)/python
+$(VENV)/.group-%: pyproject.toml | $(BIN)/uv
 	$(call UV,$(VENV)) --group $*
 	@touch $@
 
@@ -79,9 +81,11 @@ OLDEST := .venv-oldest
 test-oldest: $(OLDEST)/.kernels
 	$(OLDEST)/bin/pytest -p no:cacheprovider
 
-$(OLDEST)/.pins: pyproject.toml tests/oldest_pins.py
+$(OLDEST)/bin/uv:
 	$(PYTHON) -m venv $(OLDEST)
 	$(OLDEST)/bin/python -m pip --quiet --disable-pip-version-check install "$(UV_VERSION)"
+
+$(OLDEST)/.pins: pyproject.toml tests/oldest_pins.py | $(OLDEST)/bin/uv
 	$(OLDEST)/bin/python tests/oldest_pins.py > $(OLDEST)/requirements.txt
 	$(call UV,$(OLDEST)) -r $(OLDEST)/requirements.txt
 	@touch $@
