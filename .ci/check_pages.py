@@ -1,7 +1,5 @@
 """Render every page of the built book in headless Chromium and check it.
 
-usage: python .ci/check_pages.py [HTML_DIR] [--screenshots DIR] [--chromium PATH]
-
 Playwright drives Debian's chromium (PATH: /usr/bin/chromium, which `make
 check-pages` installs; no browser is downloaded). Each page of HTML_DIR
 (_build/html) is served on 127.0.0.1, loaded at a desktop width and at a
@@ -16,6 +14,7 @@ passes, 1 when a page has a problem, 2 when there is no build or no Chromium.
 """
 
 import argparse
+import asyncio
 import functools
 import html
 import http.server
@@ -29,21 +28,21 @@ import threading
 import urllib.parse
 from pathlib import Path
 
-from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import sync_playwright
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import async_playwright
 
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}  # an iPhone 12 to 15, in CSS pixels
+TABS = 2  # pages rendered at once (the machine has 2 cores)
 IN_PAGE = Path(__file__).with_name("check_pages.js")
 # Playwright adds --headless; /dev/shm is often tiny in containers.
 CHROMIUM_ARGS = """--no-sandbox --disable-gpu --disable-quic --no-first-run
     --disable-background-networking --disable-component-update --disable-sync
     --disable-dev-shm-usage""".split()
 SKIPPED_DIRS = {"_static", "_sources", "_images", "_downloads"}
-# console.error messages that are not the book's: pydata-sphinx-theme logs the
-# first on a reader's first visit (no colour mode stored yet), then picks the
-# automatic one; the second repeats a failed request, which the network check
-# reports with its URL (or the browser's own request for /favicon.ico).
+# console.error messages that are not the book's: pydata-sphinx-theme's on a
+# first visit (no colour mode stored yet: it picks the automatic one), and the
+# browser's on a failed request (the network check names its URL).
 HARMLESS_CONSOLE = ("Got invalid theme mode: . Resetting to auto.", "Failed to load")
 REFRESH = re.compile(r'http-equiv="refresh" content="\d+; *url=([^"]+)"', re.I)
 
@@ -61,10 +60,7 @@ def built_pages(html_dir):
     """
     pages = [page.relative_to(html_dir) for page in sorted(html_dir.rglob("*.html"))]
     pages = [page for page in pages if not SKIPPED_DIRS.intersection(page.parts)]
-    index = html_dir / "searchindex.js"
-    if not index.is_file():
-        return pages, []
-    index = index.read_text(encoding="utf-8").strip()
+    index = (html_dir / "searchindex.js").read_text(encoding="utf-8").strip()
     docnames = json.loads(index.removeprefix("Search.setIndex(")[:-1])["docnames"]
     docnames = {*docnames, "index", "genindex", "search", "py-modindex"}
     current = [page for page in pages if page.with_suffix("").as_posix() in docnames]
@@ -78,9 +74,10 @@ def static_ids(path):
     return set(map(html.unescape, found))
 
 
-def check_references(html_dir, base_url, page, found):
+def check_references(site, page, found):
     """Links, images, scripts and stylesheets to missing files or anchors."""
-    problems = []
+    html_dir, base_url = site[:2]
+    problems, own_ids = [], set(found["ids"])
     for ref in found["refs"]:
         value, url = ref["value"], urllib.parse.urlsplit(ref["url"] or "")
         if not value or f"{url.scheme}://{url.netloc}" != base_url:
@@ -90,7 +87,7 @@ def check_references(html_dir, base_url, page, found):
         if not target.is_file():
             problems.append(f"broken {ref['tag']} {value!r}: no file {target}")
         elif url.fragment and target.suffix == ".html":
-            ids = set(found["ids"]) if target == html_dir / page else static_ids(target)
+            ids = own_ids if target == html_dir / page else static_ids(target)
             if urllib.parse.unquote(url.fragment) not in ids:
                 problems.append(f"broken anchor {value!r}: no such id there")
     return problems
@@ -120,19 +117,15 @@ def machine_paths(html_dir):
 
 
 def check_paths(markup, patterns):
-    """Build-machine paths in a page: in its text, then in its markup."""
+    """Build-machine paths in a page: in its text, else in its markup."""
     # Highlighted outputs split a path into several <span>s: the text first.
     text = html.unescape(re.sub(r"<[^>]*>", "", markup))
     for label, pattern in patterns:
-        for where in (text, html.unescape(markup)):
-            if found := pattern.findall(where):
-                match = pattern.search(where)
-                context = where[max(0, match.start() - 30) : match.end() + 50]
-                yield (
-                    f"{len(found)} path(s) of the build machine ({label}), "
-                    f"the first in: ...{' '.join(context.split())}..."
-                )
-                break
+        where = text if pattern.search(text) else html.unescape(markup)
+        if found := pattern.findall(where):
+            match = pattern.search(where)
+            context = " ".join(where[max(0, match.start() - 30) :][:130].split())
+            yield f"{len(found)} build-machine path(s) ({label}): ...{context}..."
 
 
 def serve(html_dir):
@@ -169,34 +162,51 @@ def watch(page, base_url, problems, notes):
     page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
 
 
-def check_page(context, html_dir, base_url, name, shots, patterns):
+async def check_page(context, tabs, site, name):
     """Check one page in a tab of its own; return its problems and notes."""
+    html_dir, base_url, shots, patterns = site
     markup = (html_dir / name).read_text(encoding="utf-8", errors="replace")
-    # The redirect page (index.html): check that its target exists.
-    if refresh := REFRESH.search(markup):
+    if refresh := REFRESH.search(markup):  # the redirect page, index.html
         target = (html_dir / name).parent / urllib.parse.unquote(refresh[1])
         return ([] if target.is_file() else [f"redirects to a missing {target}"]), []
-    stem = shots / name.removesuffix(".html").replace("/", "__")
-    problems, notes = [], []
-    page = context.new_page()
-    watch(page, base_url, problems, notes)
-    try:
-        page.goto(f"{base_url}/{name}")
-        found = page.evaluate("bookCheckPage()")
-        page.screenshot(path=f"{stem}.png", full_page=True)
-        # A fresh load at 390 px, as a phone lays the page out; not mobile
-        # emulation, which zooms out of a page that is too wide and hides it.
-        page.set_viewport_size(PHONE)
-        page.goto(f"{base_url}/{name}")
-        problems += page.evaluate("bookCheckPhone()")
-        page.screenshot(path=f"{stem}-phone.png")
-    except PlaywrightError as error:
-        return [f"could not render: {error.message.splitlines()[0]}"], notes
-    finally:
-        page.close()
-    problems += found["problems"] + check_references(html_dir, base_url, name, found)
-    problems += check_paths(markup, patterns)
+    problems, notes = list(check_paths(markup, patterns)), []
+    url, shot = f"{base_url}/{name}", shots / name.removesuffix(".html")
+    async with tabs:
+        page = await context.new_page()
+        watch(page, base_url, problems, notes)
+        try:
+            await page.goto(url)
+            found = await page.evaluate("bookCheckPage()")
+            problems += found["problems"] + check_references(site, name, found)
+            await page.screenshot(path=f"{shot}.png", full_page=True)
+            # A fresh load at 390 px, as a phone lays the page out; not mobile
+            # emulation, which zooms out of a page that is too wide and hides it.
+            await page.set_viewport_size(PHONE)
+            await page.goto(url)
+            problems += await page.evaluate("bookCheckPhone()")
+            await page.screenshot(path=f"{shot}-phone.png")
+        except PlaywrightError as error:
+            problems.append(f"could not render: {error.message.splitlines()[0]}")
+        finally:
+            await page.close()
     return list(dict.fromkeys(problems)), notes
+
+
+async def check_all(chromium, site, names):
+    """Check the pages, TABS at a time; print what is wrong; count failures."""
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        context = await browser.new_context(viewport=DESKTOP)
+        await context.add_init_script(path=IN_PAGE)
+        tabs = asyncio.Semaphore(TABS)
+        checks = [check_page(context, tabs, site, name) for name in names]
+        results = await asyncio.gather(*checks)
+        await browser.close()
+    for name, (problems, notes) in zip(names, results, strict=True):
+        print(f"{'FAIL' if problems else 'ok':<5} {name}")
+        for line in problems + [f"note: {note}" for note in notes]:
+            print(f"      {line}")
+    return sum(bool(problems) for problems, _ in results)
 
 
 def check_book(html_dir, shots, chromium):
@@ -208,25 +218,12 @@ def check_book(html_dir, shots, chromium):
     pages, stale = built_pages(html_dir)
     for page in stale:
         print(f"skip  {page.as_posix()} (not in the last build: a stale page?)")
-    shutil.rmtree(shots, ignore_errors=True)
-    shots.mkdir(parents=True)
-    patterns = machine_paths(html_dir)
+    shutil.rmtree(shots, ignore_errors=True)  # Playwright makes the folders
     server = serve(html_dir)
     base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    failures = 0
+    site = (html_dir, base_url, shots, machine_paths(html_dir))  # for check_page
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport=DESKTOP)
-            context.add_init_script(path=IN_PAGE)
-            check = functools.partial(check_page, context, html_dir, base_url)
-            for page in map(Path.as_posix, pages):
-                problems, notes = check(page, shots, patterns)
-                failures += bool(problems)
-                print(f"{'FAIL' if problems else 'ok':<5} {page}")
-                for line in problems + [f"note: {note}" for note in notes]:
-                    print(f"      {line}")
-            browser.close()
+        failures = asyncio.run(check_all(chromium, site, [p.as_posix() for p in pages]))
     except PlaywrightError as error:
         cannot_check(f"Chromium failed: {error.message}")
     finally:
