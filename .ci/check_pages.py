@@ -197,6 +197,7 @@ async def check_all(chromium, site, names):
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         context = await browser.new_context(viewport=DESKTOP)
+        context.set_default_timeout(60_000)  # ms: the machine may be busy
         await context.add_init_script(path=IN_PAGE)
         tabs = asyncio.Semaphore(TABS)
         checks = [check_page(context, tabs, site, name) for name in names]
