@@ -29,7 +29,7 @@ NOTEBOOK_DIR := _build/notebooks
 # environment variable cannot change them, only `make book JB_FLAGS=...`.
 JB_FLAGS := -W -n --keep-going
 
-.PHONY: help book test test-oldest bench notebooks check-notebooks check-pages lint format install clean
+.PHONY: help book test test-oldest bench notebooks check-notebooks check-pages chromium lint format install clean
 .DELETE_ON_ERROR:
 
 # A bare `make` lists the targets and builds nothing.
@@ -158,12 +158,29 @@ check-notebooks: notebooks $(VENV)/.kernels $(CELL_CACHE)/.kernels
 	$(BIN)/python .ci/check_outputs.py $(NOTEBOOK_DIR)/executed/*.ipynb \
 		$(wildcard $(NOTEBOOK_CHAPTERS:%.md=_build/jupyter_execute/%.ipynb))
 
-# Render every page of the built book in headless Chromium (installed with
-# apt-get when missing and run as root) and fail on broken links, images or
-# anchors, math that did not render, and error output in cells not tagged
-# raises-exception. Full-page screenshots go to _build/screenshots/.
-check-pages: book
-	$(BIN)/python .ci/check_pages.py _build/html --screenshots _build/screenshots
+# Render every page of the built book in headless Chromium, at a desktop and
+# at a phone's width, and fail on broken links, images or anchors, math that
+# did not render, error output in cells not tagged raises-exception,
+# JavaScript errors, sideways scrolling on a phone and paths of the build
+# machine in a page (.ci/check_pages.py; what runs in the page is in
+# .ci/check_pages.js). Screenshots go to _build/screenshots/.
+check-pages: book $(VENV)/.group-pages chromium
+	$(BIN)/python .ci/check_pages.py _build/html --screenshots _build/screenshots \
+		--chromium $(CHROMIUM)
+
+# Debian's Chromium, which the page check drives through Playwright (the pages
+# group; `playwright install` and its browser download are never needed).
+# When it is missing, root gets it from apt-get; anyone else is told.
+CHROMIUM := /usr/bin/chromium
+chromium:
+	@test -x $(CHROMIUM) || if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; \
+	else \
+		echo "No Chromium at $(CHROMIUM): install Debian's chromium package" \
+			"(as root: apt-get install chromium), or pass CHROMIUM=/path/to/chromium." >&2; \
+		exit 1; \
+	fi
 
 # .ci/check_claims.py: a sentence that glues a value and states a direction
 # ("faster", "falls", "within", "%", ...) needs a `# guard:` cell or a glued
