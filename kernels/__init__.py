@@ -9,6 +9,8 @@ The running example and its plumbing:
   for ``user_data``, and ``live_buffers()`` to count the buffers alive.
 - ``kernels.seed``: the same callable from two capsules built by hand.
 - ``kernels.native``: the integrand in plain C, through ctypes or cffi.
+- ``kernels.pycapsule``: CPython's ``PyCapsule_*`` functions through ctypes,
+  to read a capsule's name, pointer and context.
 - ``kernels.signatures``: exp(-x**2) as ``double (double)`` and exp(-a |x|**2) as
   ``double (int, double *)``, with ``a`` from ``args``.
 
@@ -38,7 +40,12 @@ Scaling out:
 - ``kernels.sweep``: the sweep as a task for worker processes or a cluster,
   ``integrate_chunk(a_values)``, which builds its callable inside the worker;
   imported on demand, not here.
+
+``require_installed()``, which every chapter calls first, checks that the
+package is a regular, compiled install.
 """
+
+import pathlib
 
 try:
     from kernels import (
@@ -51,10 +58,11 @@ try:
         multidim,
         native,
         normal,
+        pycapsule,
         seed,
         signatures,
     )
-except ImportError as exc:  # pragma: no cover - exercised by hand
+except ImportError as exc:  # tests/test_require_installed.py runs it
     raise ImportError(
         "kernels' compiled modules cannot be imported "
         f"(imported from {__path__[0]}). Install the package first, "
@@ -73,6 +81,33 @@ __all__ = [
     "multidim",
     "native",
     "normal",
+    "pycapsule",
+    "require_installed",
     "seed",
     "signatures",
 ]
+
+
+def require_installed():
+    """Check that ``kernels`` is a regular, compiled install; ImportError if not.
+
+    Every chapter calls it first.  ``import kernels`` itself fails, saying
+    what to do, when the compiled modules are missing (the uncompiled sources
+    of a clone, or a failed build).  This checks what importing cannot: that
+    each compiled module with C declarations has its ``.pxd`` beside it, where
+    a ``%%cython`` cell's ``cimport`` looks.  An editable install imports
+    fine but loads its modules from a build folder without them.
+    """
+    missing = [
+        f"{name}.pxd"
+        for name in __all__
+        if hasattr(module := globals()[name], "__pyx_capi__")
+        and not pathlib.Path(module.__file__).with_name(f"{name}.pxd").is_file()
+    ]
+    if missing:
+        raise ImportError(
+            f"kernels (imported from {__path__[0]}) has no {', '.join(missing)} "
+            "beside its compiled modules, so %%cython cells cannot cimport it: "
+            "install it with `make install` or `pip install .` from the "
+            "project's root, not as an editable install, then restart the kernel"
+        )

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import LowLevelCallable, ndimage, signal
 
-from capsule_api import capsule_name
+from kernels.pycapsule import capsule_name
 from kernels import capsules, filters, gaussian
 
 SIGNATURES = {
@@ -522,14 +522,13 @@ def test_a_block_corrupted_behind_the_api_is_refused_not_trusted():
         import numpy as np
         from scipy import ndimage
         from kernels import filters
-        get = ctypes.pythonapi.PyCapsule_GetPointer
-        get.restype = ctypes.c_void_p
-        get.argtypes = [ctypes.py_object, ctypes.c_char_p]
-        name = filters.BLOCK_NAMES["trimmed_mean"].encode()
+        from kernels.pycapsule import capsule_pointer
+        name = filters.BLOCK_NAMES["trimmed_mean"]
         for field, value in {CORRUPTIONS!r}:
             print("try", field, value, flush=True)
             tm = filters.trimmed_mean_callable(9, 1)
-            block = (ctypes.c_int64 * 3).from_address(get(tm.user_data, name))
+            address = capsule_pointer(tm.user_data, name)
+            block = (ctypes.c_int64 * 3).from_address(address)
             block[field] = value
             try:
                 ndimage.generic_filter(np.ones((5, 5)), tm, size=3)

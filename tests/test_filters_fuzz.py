@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy import LowLevelCallable, ndimage
 
-from capsule_api import capsule_name
+from kernels.pycapsule import capsule_name
 from kernels import capsules, filters, gaussian
 
 # The example budget is the suite's (tests/conftest.py): KERNELS_FUZZ_PROFILE.

@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy import integrate
 
-from capsule_api import capsule_name, capsule_pointer
+from kernels.pycapsule import capsule_name, capsule_pointer
 from forked import run_forked
 from kernels import (
     capsules,

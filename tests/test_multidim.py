@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import LowLevelCallable, integrate
 
-from capsule_api import capsule_name
+from kernels.pycapsule import capsule_name
 from kernels import capsules, gaussian, multidim, signatures
 
 INF = np.inf

@@ -11,7 +11,7 @@ import pytest
 from scipy import LowLevelCallable, integrate
 
 import kernels
-from capsule_api import new_capsule
+from kernels.pycapsule import new_capsule
 from kernels import capsules, gaussian, native, seed
 
 SIGNATURE = "double (double, void *)"

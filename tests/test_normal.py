@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from scipy import LowLevelCallable, integrate, stats
 
-from capsule_api import capsule_name, capsule_pointer
+from kernels.pycapsule import capsule_name, capsule_pointer
 from kernels import capsules, gaussian, normal
 
 SIGNATURE = "double (double, void *)"

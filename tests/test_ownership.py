@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from scipy import LowLevelCallable, integrate
 
-from capsule_api import capsule_context, capsule_name, capsule_pointer
+from kernels.pycapsule import capsule_context, capsule_name, capsule_pointer
 from kernels import capsules, gaussian
 
 INF = np.inf

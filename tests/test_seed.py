@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy import LowLevelCallable, integrate
 
-from capsule_api import capsule_has_destructor, capsule_pointer, new_capsule
+from kernels.pycapsule import capsule_has_destructor, capsule_pointer, new_capsule
 from kernels import capsules, gaussian, seed
 
 SIGNATURE = "double (double, void *)"

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from scipy import LowLevelCallable, integrate
 
-from capsule_api import capsule_name
+from kernels.pycapsule import capsule_name
 from kernels import gaussian, signatures
 
 # SciPy's strings, exactly as scipy.integrate.quad lists them.
