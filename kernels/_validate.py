@@ -6,6 +6,8 @@ error, naming the parameter: ``TypeError`` for a value of the wrong type
 (``bool``, ``str``, ``None``, complex, an object array), ``ValueError`` for a
 real number outside the parameter's range, including an integer too large to
 be a float (Python itself would raise an ``OverflowError`` that names nothing).
+A count or a size is an integer: ``integer_in_range`` refuses a float such as
+``9.0`` (TypeError) as well as a value out of its range (ValueError).
 """
 
 import math
@@ -25,14 +27,14 @@ def real_number(name, value):
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         raise TypeError(
             f"{name} must be a real number, got {type(value).__name__} "
-            f"{_short_repr(value)}"
+            f"{short_repr(value)}"
         )
     try:
         return float(value)
     except OverflowError:
         raise ValueError(
             f"{name} is too large for a float (at most {_FLOAT_MAX:.4g} in "
-            f"magnitude), got {_short_repr(value)}"
+            f"magnitude), got {short_repr(value)}"
         ) from None
 
 
@@ -41,6 +43,23 @@ def finite_real(name, value):
     value = real_number(name, value)
     if not math.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value!r}")
+    return value
+
+
+def integer_in_range(name, value, low, high=None):
+    """Return ``value`` as an int in [low, high] (``high`` None: no upper bound).
+
+    TypeError if it is not an integer (``bool`` and a float such as 9.0 are
+    refused); ValueError if it is out of range.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"{name} must be an integer, got {type(value).__name__} {short_repr(value)}"
+        )
+    value = int(value)
+    if value < low or (high is not None and value > high):
+        upper = "" if high is None else f" and <= {high}"
+        raise ValueError(f"{name} must be >= {low}{upper}, got {short_repr(value)}")
     return value
 
 
@@ -59,7 +78,7 @@ def real_array(name, values, ndim=1):
     if isinstance(values, str | bytes | bytearray | memoryview) or values is None:
         raise TypeError(
             f"{name} must be a sequence or array of real numbers, got "
-            f"{type(values).__name__} {_short_repr(values)}"
+            f"{type(values).__name__} {short_repr(values)}"
         )
     if isinstance(values, np.ndarray) and values.dtype.kind == "O":
         raise TypeError(
@@ -71,7 +90,7 @@ def real_array(name, values, ndim=1):
     except (ValueError, TypeError) as exc:  # ragged nested sequences
         raise ValueError(
             f"{name} must be a regular (not ragged) sequence of real numbers, "
-            f"got {_short_repr(values)}"
+            f"got {short_repr(values)}"
         ) from exc
     # A sequence that NumPy can only store as objects: it holds None, a
     # string or an int too large for int64.  Check each element as a number,
@@ -80,7 +99,7 @@ def real_array(name, values, ndim=1):
         if ndim not in (None, 0):
             raise TypeError(
                 f"{name} must be a sequence or array of real numbers, got "
-                f"{type(values).__name__} {_short_repr(values)}"
+                f"{type(values).__name__} {short_repr(values)}"
             )
         array = np.array(real_number(name, array.item()))
     if array.dtype.kind == "O":
@@ -106,18 +125,25 @@ def real_array(name, values, ndim=1):
     return np.asarray(array, dtype=np.float64, order="C")
 
 
+def short_repr(value, limit=60):
+    """``repr(value)`` for an error message, cut to ``limit`` characters.
+
+    An integer beyond 64 bits is shown by its size: Python refuses to print
+    one of more than 4300 digits, and a few hundred would bury the message.
+    """
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        bits = int(value).bit_length()
+        if bits > 64:
+            return f"{'-' if value < 0 else ''}an integer of {bits} bits"
+    try:
+        text = repr(value)
+    except ValueError:  # e.g. a Fraction of integers too long to print
+        return f"a {type(value).__name__} too long to print"
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 _FLOAT_MAX = np.finfo(np.float64).max
 
 
 def _index(shape, flat_index):
     return ", ".join(str(int(i)) for i in np.unravel_index(flat_index, shape))
-
-
-def _short_repr(value, limit=60):
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        digits = len(str(abs(int(value))))
-        if digits > 20:
-            sign = "-" if value < 0 else ""
-            return f"{sign}an integer of {digits} digits"
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 3] + "..."

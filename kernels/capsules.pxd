@@ -9,7 +9,7 @@
 # Every such capsule is named "kernels.capsules.doubles".  A block that is not
 # a plain vector of doubles (a struct, a record with counters and indices) must
 # live in a capsule with a name of its own, so that set_double, which writes
-# any capsule of that name, can never reach it.
+# any capsule of that name, can never reach it: new_block makes one.
 
 # The values one slot of a buffer accepts, for set_double: low <= v <= high
 # (NaN never is).  ``name`` is the parameter the slot holds, for the message.
@@ -37,6 +37,15 @@ cdef object own_ranged_doubles(double *buffer, Py_ssize_t n,
 # values must stay consistent with each other (read_doubles still reads it).
 cdef object own_read_only_doubles(double *buffer, Py_ssize_t n,
                                   const char *owner)
+
+# A capsule named ``name`` that owns ``size`` zeroed bytes (PyMem_Calloc), for
+# a block that is not a vector of doubles: each kind of block gets a name of
+# its own.  The capsule's destructor frees the block.  ``*live`` counts the
+# blocks alive: one more here, one fewer in the destructor, both with the GIL
+# held.  ``name`` and ``live`` are kept, not copied: a string literal and a
+# module-level counter.  MemoryError if the block cannot be allocated; nothing
+# leaks on failure.  Read the block with PyCapsule_GetPointer(capsule, name).
+cdef object new_block(size_t size, const char *name, Py_ssize_t *live)
 
 # The buffer of a capsule made here; TypeError for any other object.
 cdef double *doubles_of(object capsule) except NULL

@@ -9,12 +9,15 @@ test can check that every destructor ran exactly once.
 range each slot accepts (``lorentz_callable``: a finite centre, a width whose
 square is a normal double), or make the buffer read-only
 (``correlated_gaussian_callable``: a precision matrix that must stay positive
-definite); ``set_double`` then refuses what the factory would refuse.  Blocks
-that are not plain vectors of doubles (``normal``'s struct, the recorder of
-``multidim``) live in capsules of other names, which ``set_double`` and
-``read_doubles`` refuse.
+definite); ``set_double`` then refuses what the factory would refuse.
+
+Blocks that are not plain vectors of doubles (the parameter structs of
+``filters``, the recorder of ``multidim``) come from ``new_block``: a capsule
+of a name of its own, which ``set_double`` and ``read_doubles`` refuse, that
+owns a zeroed block and counts it in its module's counter.  (``normal`` writes
+the same out by hand, for the ownership chapter.)
 """
-from cpython.mem cimport PyMem_Free, PyMem_Malloc
+from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Malloc
 from cpython.pycapsule cimport (
     PyCapsule_CheckExact,
     PyCapsule_GetContext,
@@ -115,6 +118,30 @@ cdef object own_read_only_doubles(double *buffer, Py_ssize_t n,
     return _own(buffer, n, NULL, owner, True)
 
 
+cdef void _free_block(object capsule) noexcept:
+    # The destructor of every capsule new_block makes, with the GIL held: it
+    # frees the block, asked for under the capsule's own name, and counts it
+    # out of the counter that the capsule's context points to.
+    cdef Py_ssize_t *live = <Py_ssize_t *>PyCapsule_GetContext(capsule)
+    PyMem_Free(PyCapsule_GetPointer(capsule, PyCapsule_GetName(capsule)))
+    live[0] -= 1
+
+
+cdef object new_block(size_t size, const char *name, Py_ssize_t *live):
+    cdef void *block = PyMem_Calloc(1, size)
+    if block == NULL:
+        raise MemoryError(f"cannot allocate {size} bytes")
+    try:
+        capsule = PyCapsule_New(block, name, &_free_block)
+    except BaseException:
+        PyMem_Free(block)  # no capsule owns it: free it here
+        raise
+    # It cannot fail on a valid capsule.
+    PyCapsule_SetContext(capsule, <void *>live)
+    live[0] += 1
+    return capsule
+
+
 # start-doubles-of
 cdef double *doubles_of(object capsule) except NULL:
     if not PyCapsule_IsValid(capsule, BUFFER_NAME):
@@ -181,18 +208,13 @@ cpdef object array_capsule(values):
     into 1.0); ValueError for an empty or not 1-D sequence.  The capsule's
     pointer is a ``double *`` to the first element of its copy.
     """
-    cdef const double[::1] view = _as_doubles(values)
+    cdef const double[::1] view = real_array("values", values)
     cdef Py_ssize_t n = view.shape[0]
+    if n == 0:
+        raise ValueError("values must hold at least one value, got an empty sequence")
     cdef double *buffer = alloc_doubles(n)
     memcpy(buffer, &view[0], <size_t>n * sizeof(double))
     return own_doubles(buffer, n)
-
-
-def _as_doubles(values):
-    array = real_array("values", values)
-    if array.shape[0] == 0:
-        raise ValueError("expected at least one value, got an empty sequence")
-    return array
 
 
 def read_doubles(capsule):

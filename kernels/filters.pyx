@@ -26,23 +26,18 @@ raised anyway).  The only division, in ``trimmed_mean``, is by
 divides.
 """
 # start-imports
-import numbers
 import sys
 
 from cpython.exc cimport PyErr_Occurred, PyErr_SetObject
-from cpython.mem cimport PyMem_Calloc, PyMem_Free
-from cpython.pycapsule cimport (
-    PyCapsule_GetName,
-    PyCapsule_GetPointer,
-    PyCapsule_IsValid,
-    PyCapsule_New,
-)
+from cpython.pycapsule cimport PyCapsule_GetPointer, PyCapsule_IsValid
 from libc.math cimport NAN, cos, isnan, sin
 from libc.stdint cimport intptr_t, uint64_t
 
+from kernels.capsules cimport new_block
+
 from scipy import LowLevelCallable
 
-from kernels._validate import finite_real
+from kernels._validate import finite_real, integer_in_range, short_repr
 # end-imports
 
 # start-constants
@@ -92,32 +87,16 @@ cdef struct PolarParams:
 
 
 # start-blocks
-# Parameter blocks made here and not yet freed (changed with the GIL held).
+# Parameter blocks made here and not yet freed.  kernels.capsules.new_block(
+# size, name, &_live_blocks) makes each: a capsule called ``name`` (one of the
+# C string literals above, which outlive it) that owns ``size`` zeroed bytes,
+# counted in here and counted out by the capsule's destructor.
 cdef Py_ssize_t _live_blocks = 0
 
 
-cdef void free_block(object capsule) noexcept:
-    # The capsule's destructor: CPython calls it, with the GIL held, when the
-    # capsule dies. It asks for the pointer under the capsule's own name.
-    global _live_blocks
-    PyMem_Free(PyCapsule_GetPointer(capsule, PyCapsule_GetName(capsule)))
-    _live_blocks -= 1
-
-
-cdef object new_block(size_t size, const char *name):
-    # A capsule called ``name`` that owns ``size`` zeroed bytes. ``name`` must
-    # outlive the capsule: the names above are C string literals.
-    global _live_blocks
-    cdef void *block = PyMem_Calloc(1, size)
-    if block == NULL:
-        raise MemoryError(f"cannot allocate {size} bytes")
-    try:
-        capsule = PyCapsule_New(block, name, &free_block)
-    except BaseException:
-        PyMem_Free(block)
-        raise
-    _live_blocks += 1
-    return capsule
+def live_blocks():
+    """Return how many parameter blocks made here are alive (not yet freed)."""
+    return _live_blocks
 # end-blocks
 
 
@@ -285,14 +264,14 @@ def trimmed_mean_callable(filter_size, trim):
     ValueError unless ``1 <= filter_size <= 1024`` and
     ``0 <= trim < filter_size / 2``.
     """
-    filter_size = check_integer("filter_size", filter_size, 1, MAX_WINDOW)
-    trim = check_integer("trim", trim, 0, None)
+    filter_size = integer_in_range("filter_size", filter_size, 1, MAX_WINDOW)
+    trim = integer_in_range("trim", trim, 0)
     if 2 * trim >= filter_size:
         raise ValueError(
-            f"trim={shown(trim)} drops all {filter_size} values: "
+            f"trim={short_repr(trim)} drops all {filter_size} values: "
             "trim must be < filter_size / 2"
         )
-    block = new_block(sizeof(TrimmedMeanParams), TRIMMED_MEAN_NAME)
+    block = new_block(sizeof(TrimmedMeanParams), TRIMMED_MEAN_NAME, &_live_blocks)
     cdef TrimmedMeanParams *p = <TrimmedMeanParams *>PyCapsule_GetPointer(
         block, TRIMMED_MEAN_NAME)
     p.tag = TRIMMED_MEAN_TAG
@@ -316,7 +295,7 @@ def ema_callable(alpha):
     alpha = finite_real("alpha", alpha)
     if not 0.0 < alpha <= 1.0:
         raise ValueError(f"alpha must be in (0, 1], got {alpha!r}")
-    block = new_block(sizeof(EmaParams), EMA_NAME)
+    block = new_block(sizeof(EmaParams), EMA_NAME, &_live_blocks)
     cdef EmaParams *p = <EmaParams *>PyCapsule_GetPointer(block, EMA_NAME)
     p.tag = EMA_TAG
     p.alpha = alpha
@@ -342,7 +321,7 @@ def polar_callable(centre, radius_step, angle_step):
             "radius_step and angle_step must be > 0, "
             f"got {radius_step!r} and {angle_step!r}"
         )
-    block = new_block(sizeof(PolarParams), POLAR_NAME)
+    block = new_block(sizeof(PolarParams), POLAR_NAME, &_live_blocks)
     cdef PolarParams *p = <PolarParams *>PyCapsule_GetPointer(block, POLAR_NAME)
     p.tag = POLAR_TAG
     p.centre_row = centre_row
@@ -381,37 +360,7 @@ def parameters(user_data):
     )
 
 
-def live_blocks():
-    """Return how many parameter blocks made here are alive (not yet freed)."""
-    return _live_blocks
-
-
 # start-checks
-def check_integer(name, value, low, high):
-    """Return ``value`` as an int in [low, high] (high None: no upper bound).
-
-    TypeError if it is not an integer (``bool`` and a float such as 9.0 are
-    refused); ValueError if it is out of range.
-    """
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(
-            f"{name} must be an integer, got {type(value).__name__} {value!r}"
-        )
-    value = int(value)
-    if value < low or (high is not None and value > high):
-        upper = "" if high is None else f" and <= {high}"
-        raise ValueError(f"{name} must be >= {low}{upper}, got {shown(value)}")
-    return value
-
-
-def shown(value):
-    """``value`` (an int) for a message: Python will not print an int of
-    more than 4300 digits, so a huge one is shown by its size."""
-    if value.bit_length() <= 64:
-        return str(value)
-    return f"{'-' if value < 0 else ''}an integer of {value.bit_length()} bits"
-
-
 def check_centre(centre):
     """Return ``centre`` as two finite floats (row, column)."""
     try:

@@ -16,7 +16,7 @@ from kernels.capsules cimport double_capsule
 
 from scipy import LowLevelCallable
 
-from kernels._validate import real_number
+from kernels._validate import finite_real
 
 # Every a for which exp(-a x**2) is integrable over the line: finite and > 0.
 A_RANGE = (math.nextafter(0.0, 1.0), sys.float_info.max)
@@ -75,9 +75,7 @@ def check_gaussian_parameter(a):
     TypeError if ``a`` is not a real number; ValueError if it is not finite
     and positive.
     """
-    a = real_number("a", a)
-    if not math.isfinite(a):
-        raise ValueError(f"a must be a finite positive number, got {a!r}")
+    a = finite_real("a", a)
     if a <= 0:
         raise ValueError(
             f"a must be > 0, got {a!r}: for a <= 0 the integral of "

@@ -16,21 +16,17 @@ values of ``args``.
   refuses: only this module writes it.
 """
 import collections
-import numbers
 import sys
 
-from cpython.mem cimport PyMem_Free, PyMem_Malloc
-from cpython.pycapsule cimport (
-    PyCapsule_GetPointer,
-    PyCapsule_IsValid,
-    PyCapsule_New,
-)
+from cpython.pycapsule cimport PyCapsule_GetPointer, PyCapsule_IsValid
 from libc.math cimport exp, fmax, fmin, INFINITY, NAN
 
-from kernels.capsules cimport alloc_doubles, own_read_only_doubles
+from kernels.capsules cimport alloc_doubles, new_block, own_read_only_doubles
 
 import numpy as np
 from scipy import LowLevelCallable
+
+from kernels._validate import integer_in_range
 
 # The largest number of xx slots a recording callable keeps.
 cdef enum:
@@ -50,7 +46,8 @@ ctypedef struct record_block:
 # set_double, which writes any buffer of doubles, refuses it.
 cdef const char *RECORD_NAME = b"kernels.multidim.record"
 
-# Records allocated here and not yet freed (changed with the GIL held).
+# Records allocated here and not yet freed, counted by new_block and by the
+# destructor of its capsules (with the GIL held).
 cdef Py_ssize_t _live = 0
 
 # module=: a namedtuple made in a compiled module cannot find its module by
@@ -176,36 +173,17 @@ def recording_callable(slots=4):
     ``xx``. Read them with ``read_record``. Its ``user_data`` owns a
     ``record_block`` struct in a capsule named ``kernels.multidim.record``.
     """
-    global _live
-    if isinstance(slots, bool) or not isinstance(slots, numbers.Integral):
-        raise TypeError(f"slots must be an integer, got {type(slots).__name__}")
-    if not 1 <= slots <= MAX_SLOTS:
-        raise ValueError(f"slots must be between 1 and {MAX_SLOTS}, got {slots}")
-    cdef record_block *record = <record_block *>PyMem_Malloc(sizeof(record_block))
-    if record == NULL:
-        raise MemoryError("cannot allocate a record")
-    record.calls = 0.0
-    record.n = 0.0
-    record.slots = slots
+    slots = integer_in_range("slots", slots, 1, MAX_SLOTS)
+    user_data = new_block(sizeof(record_block), RECORD_NAME, &_live)
+    cdef record_block *record = <record_block *>PyCapsule_GetPointer(
+        user_data, RECORD_NAME
+    )
+    record.slots = slots  # calls and n start at 0: the block comes zeroed
     cdef int i
     for i in range(MAX_RECORD_SLOTS):
         record.low[i] = INFINITY
         record.high[i] = -INFINITY
-    _live += 1
-    try:
-        user_data = PyCapsule_New(<void *>record, RECORD_NAME, &_free_record)
-    except BaseException:
-        PyMem_Free(record)
-        _live -= 1
-        raise
     return LowLevelCallable.from_cython(sys.modules[__name__], "record_nd", user_data)
-
-
-cdef void _free_record(object capsule) noexcept:
-    # The capsule's destructor, with the GIL held: frees its one struct.
-    global _live
-    PyMem_Free(PyCapsule_GetPointer(capsule, RECORD_NAME))
-    _live -= 1
 
 
 def read_record(llc):

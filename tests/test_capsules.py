@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from scipy import integrate
 
+from kernels import capsules, filters, gaussian, multidim, normal
 from kernels.pycapsule import capsule_name
-from kernels import capsules, gaussian
 
 
 def test_destructor_runs_once_per_capsule():
@@ -18,6 +18,33 @@ def test_destructor_runs_once_per_capsule():
     del callables
     gc.collect()
     assert capsules.live_buffers() == before
+
+
+def test_new_block_counts_each_kind_of_block_in_its_own_module():
+    # filters' parameter blocks and multidim's records come from
+    # capsules.new_block, each counted by its own module.
+    counters = (
+        capsules.live_buffers,
+        filters.live_blocks,
+        multidim.live_records,
+        normal.live_params,
+    )
+    before = [count() for count in counters]
+    made = [
+        filters.ema_callable(0.5),
+        multidim.recording_callable(2),
+        multidim.recording_callable(3),
+    ]
+    assert [count() - b for count, b in zip(counters, before, strict=True)] == [
+        0,
+        1,
+        2,
+        0,
+    ]
+    assert multidim.read_record(made[1]) == (0, 0, (), ())  # it came zeroed
+    del made
+    gc.collect()
+    assert [count() for count in counters] == before
 
 
 def test_callable_keeps_its_user_data_alive_while_it_lives():

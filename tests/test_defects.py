@@ -186,7 +186,12 @@ HUGE = 10**400
         (lambda v: leaky.leaky_double_capsule(v), "value"),
     ],
 )
-@pytest.mark.parametrize("huge", [HUGE, -HUGE])
+@pytest.mark.parametrize(
+    # 10**5000: beyond the 4300 digits Python will convert to a string.
+    "huge",
+    [HUGE, -HUGE, 10**5000],
+    ids=["1e400", "-1e400", "1e5000"],
+)
 def test_huge_integers_raise_a_value_error_that_names_the_parameter(
     factory, name, huge
 ):

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from scipy import LowLevelCallable, ndimage, signal
 
-from kernels.pycapsule import capsule_name
 from kernels import capsules, filters, gaussian
+from kernels.pycapsule import capsule_name
 
 SIGNATURES = {
     "trimmed_mean": "int (double *, intptr_t, double *, void *)",

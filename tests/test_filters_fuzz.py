@@ -30,8 +30,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy import LowLevelCallable, ndimage
 
-from kernels.pycapsule import capsule_name
 from kernels import capsules, filters, gaussian
+from kernels.pycapsule import capsule_name
 
 # The example budget is the suite's (tests/conftest.py): KERNELS_FUZZ_PROFILE.
 

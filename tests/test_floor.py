@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from kernels.pycapsule import capsule_name
 from kernels import capsules, floor, gaussian, lorentz
+from kernels.pycapsule import capsule_name
 
 
 def test_constant_capsule_is_named_by_its_c_signature():

@@ -33,7 +33,6 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy import integrate
 
-from kernels.pycapsule import capsule_name, capsule_pointer
 from forked import run_forked
 from kernels import (
     capsules,
@@ -46,6 +45,7 @@ from kernels import (
     seed,
     signatures,
 )
+from kernels.pycapsule import capsule_name, capsule_pointer
 
 DBL_MAX = np.finfo(np.float64).max
 DBL_MIN = np.finfo(np.float64).tiny  # the smallest normal double

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from scipy import LowLevelCallable, integrate
 
-from kernels.pycapsule import capsule_name
 from kernels import capsules, lorentz
+from kernels.pycapsule import capsule_name
 
 SIGNATURE = "double (double, void *)"
 

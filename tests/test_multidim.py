@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from scipy import LowLevelCallable, integrate
 
-from kernels.pycapsule import capsule_name
 from kernels import capsules, gaussian, multidim, signatures
+from kernels.pycapsule import capsule_name
 
 INF = np.inf
 WITH_USER_DATA = "double (int, double *, void *)"

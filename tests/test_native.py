@@ -11,8 +11,8 @@ import pytest
 from scipy import LowLevelCallable, integrate
 
 import kernels
-from kernels.pycapsule import new_capsule
 from kernels import capsules, gaussian, native, seed
+from kernels.pycapsule import new_capsule
 
 SIGNATURE = "double (double, void *)"
 

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from scipy import LowLevelCallable, integrate
 
-from kernels.pycapsule import capsule_context, capsule_name, capsule_pointer
 from kernels import capsules, gaussian
+from kernels.pycapsule import capsule_context, capsule_name, capsule_pointer
 
 INF = np.inf
 BOOK_SWEEP = np.linspace(0.1, 10, 10_000)

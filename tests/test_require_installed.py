@@ -45,9 +45,7 @@ def test_an_install_without_its_pxd_files_fails_naming_them(tmp_path):
     shutil.copytree(pathlib.Path(kernels.__file__).parent, copy)
     (copy / "gaussian.pxd").unlink()
     (copy / "normal.pxd").unlink()
-    result = run_check(
-        tmp_path, "-P", env={**os.environ, "PYTHONPATH": str(tmp_path)}
-    )
+    result = run_check(tmp_path, "-P", env={**os.environ, "PYTHONPATH": str(tmp_path)})
     assert result.returncode != 0
     last_line = result.stderr.strip().splitlines()[-1]
     assert last_line.startswith(

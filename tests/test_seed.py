@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 from scipy import LowLevelCallable, integrate
 
-from kernels.pycapsule import capsule_has_destructor, capsule_pointer, new_capsule
 from kernels import capsules, gaussian, seed
+from kernels.pycapsule import capsule_has_destructor, capsule_pointer, new_capsule
 
 SIGNATURE = "double (double, void *)"
 BOOK_SWEEP = np.linspace(0.1, 10, 10_000)

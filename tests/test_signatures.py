@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from scipy import LowLevelCallable, integrate
 
-from kernels.pycapsule import capsule_name
 from kernels import gaussian, signatures
+from kernels.pycapsule import capsule_name
 
 # SciPy's strings, exactly as scipy.integrate.quad lists them.
 QUAD_SIGNATURES = [
