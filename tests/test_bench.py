@@ -199,7 +199,7 @@ def test_worker_refuses_an_a_whose_integral_diverges(bad):
         bench.integrate_gaussians([1.0, bad])
 
 
-@pytest.mark.parametrize("bad", [[1 + 2j], ["1"], [None], [[1.0]]])
+@pytest.mark.parametrize("bad", [[1 + 2j], ["1"], [None], [[1.0]], [True], "12"])
 def test_worker_refuses_what_is_not_a_1d_array_of_real_numbers(bad):
     with pytest.raises((TypeError, ValueError), match="a_values"):
         bench.integrate_gaussians(bad)

@@ -7,6 +7,7 @@ import numpy as np
 from scipy.integrate import quad
 
 from kernels import capsules, gaussian
+from kernels._validate import real_array
 
 __all__ = ["integrate_gaussians", "integrate_gaussians_timed"]
 
@@ -14,18 +15,11 @@ __all__ = ["integrate_gaussians", "integrate_gaussians_timed"]
 def _check_a_values(a_values):
     """``a_values`` as a 1-D float array, if every value is a finite a > 0.
 
-    TypeError if they are not real numbers; ValueError otherwise.  Without
-    this check, a <= 0 or NaN would reach C and give inf, a negative number
-    or NaN instead of an error.
+    TypeError if they are not real numbers (``_validate.real_array``);
+    ValueError otherwise.  Without this check, a <= 0 or NaN would reach C and
+    give inf, a negative number or NaN instead of an error.
     """
-    array = np.asarray(a_values)
-    if array.dtype.kind not in "biuf":
-        raise TypeError(
-            f"a_values must be real numbers, got an array of dtype {array.dtype}"
-        )
-    array = array.astype(float)
-    if array.ndim != 1:
-        raise ValueError(f"a_values must be 1-D, got {array.ndim} dimensions")
+    array = real_array("a_values", a_values)
     bad = ~(np.isfinite(array) & (array > 0))
     if bad.any():
         i = int(np.argmax(bad))
