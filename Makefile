@@ -11,8 +11,9 @@ BIN := $(VENV)/bin
 # isolation, so the venv's bin goes first.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 # uv (from PyPI, installed into each venv by its pip) installs everything
-# else: the same packages as pip, resolved and unpacked several times faster,
-# which is most of a cold build's set-up. `uv pip install --group` reads the
+# else: the same packages as pip, faster (the build and book groups into a new
+# venv from a warm cache: 14 s against pip's 46 s, measured on the 2-core CI
+# machine in 2026-11). `uv pip install --group` reads the
 # dependency groups of pyproject.toml. --compile-bytecode: pip writes every
 # module's .pyc when it installs, uv only when asked; without them, where
 # Python may not write them later (PYTHONDONTWRITEBYTECODE, as on CI here),
