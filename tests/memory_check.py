@@ -11,7 +11,8 @@ and reports three measurements taken after a warm-up and gc.collect():
   every capsule buffer and struct uses, included) before and after;
 - resident memory (VmRSS of /proc/self/status) before and after;
 - the live counters of the modules (capsules.live_buffers, normal.live_params,
-  multidim.live_records), which must come back to where they started.
+  multidim.live_records, filters.live_blocks), which must come back to where
+  they started.
 The leaky capsule is the control: it must show its 8 bytes per callable.
 Exit status 1 if a factory other than the control keeps more than 64 KiB
 (tracemalloc) or 1 MiB (RSS), or a counter does not come back.
@@ -46,7 +47,12 @@ def rss_kib():
 
 
 def counters():
-    return (capsules.live_buffers(), normal.live_params(), multidim.live_records())
+    return (
+        capsules.live_buffers(),
+        normal.live_params(),
+        multidim.live_records(),
+        filters.live_blocks(),
+    )
 
 
 FACTORIES = {
