@@ -1,7 +1,7 @@
 /* The book's integrand in plain C, for ctypes and cffi.
  *
  * Built by meson into a shared library inside the installed package
- * (kernels/libgauss_c.so on Linux); kernels.native loads it.
+ * (kernels/libgauss_c.so.1 on Linux: see meson.build); kernels.native loads it.
  * scipy.integrate.quad takes it under the signature "double (double, void *)",
  * with user_data pointing at the double a. */
 #include <math.h>
