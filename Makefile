@@ -23,7 +23,7 @@ UV_VERSION := uv>=0.8,<1
 UV = $(1)/bin/uv pip install --quiet --compile-bytecode --python $(1)/bin/python
 
 KERNELS_SOURCES := pyproject.toml meson.build \
-	$(wildcard kernels/*.py kernels/*.pyx kernels/*.pxd kernels/bench/*.py)
+	$(wildcard kernels/*.py kernels/*.pyx kernels/*.pxd kernels/*.c kernels/bench/*.py)
 CHAPTERS := $(wildcard book/*.md)
 # The pages with a jupytext header are notebooks; the others (glossary,
 # references) are plain MyST pages with no code.
