@@ -34,7 +34,7 @@ NOTEBOOK_DIR := _build/notebooks
 # environment variable cannot change them, only `make book JB_FLAGS=...`.
 JB_FLAGS := -W -n --keep-going
 
-.PHONY: help book test test-oldest bench notebooks check-notebooks check-pages chromium lint format install clean
+.PHONY: help book test test-oldest test-asan bench notebooks check-notebooks check-pages chromium words lint format install clean
 .DELETE_ON_ERROR:
 
 # A bare `make` lists the targets and builds nothing.
@@ -43,12 +43,14 @@ help:
 	@echo "make book             build the book into _build/html (executes every chapter)"
 	@echo "make test             run the tests of the kernels package"
 	@echo "make test-oldest      the tests again, with every lower bound of pyproject.toml pinned"
+	@echo "make test-asan        the tests again, kernels built with AddressSanitizer and UBSan"
 	@echo "make lint             ruff, cython-lint and the claims check of the chapters"
 	@echo "make format           let ruff fix what it can"
 	@echo "make bench            time every path on the same integrals (a few minutes)"
 	@echo "make notebooks        write each chapter's .ipynb into $(NOTEBOOK_DIR)"
-	@echo "make check-notebooks  run every notebook in a fresh kernel and check its outputs"
+	@echo "make check-notebooks  run every notebook without its hidden cells in a fresh kernel"
 	@echo "make check-pages      render every built page in headless Chromium and check it"
+	@echo "make words            count the prose words of each built page"
 	@echo "make install          compile and install kernels into $(VENV)"
 	@echo "make clean            remove _build"
 
@@ -101,6 +103,52 @@ $(OLDEST)/.kernels: $(KERNELS_SOURCES) $(OLDEST)/.pins
 		$(call UV,$(OLDEST)) --no-build-isolation --reinstall-package kernels .
 	@touch $@
 
+# The tests again with kernels built under AddressSanitizer and
+# UndefinedBehaviorSanitizer (meson's b_sanitize, passed through
+# meson-python's setup-args), in a venv of its own. A heap overflow in a
+# callback then stops the test with ASan's report instead of passing unseen
+# (in a forked child it may not even crash). The ASan runtime must be the
+# first library loaded, so it is preloaded into Python; detect_leaks=0,
+# because CPython keeps allocations alive at exit that are not leaks.
+# Python and NumPy are not instrumented: ASan checks the memory that the
+# kernels' own code touches; PYTHONMALLOC=malloc sends PyMem_Malloc, which
+# allocates the kernels' blocks, to the malloc that ASan watches (CPython's
+# own small-block allocator would hide an overflow inside its arenas).
+# Tests that compile code of their own (%%cython cells, a wheel) are left out
+# here: the preloaded runtime would go into every compiler process they
+# start, and what they build is not instrumented anyway.
+ASAN := .venv-asan
+ASAN_RUNTIME = $(shell $(CC) -print-file-name=libasan.so)
+ASAN_ENV = PYTHONMALLOC=malloc ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:handle_segv=0 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	LD_PRELOAD=$(ASAN_RUNTIME)
+ASAN_SKIP := tests/test_cython_cell.py tests/test_template.py tests/test_packaging.py \
+	tests/test_includes.py tests/test_check_claims.py
+# --capture=sys: pytest captures Python's sys.stderr only, so ASan's report,
+# which the C runtime writes to file descriptor 2, is shown even when it
+# aborts the process. Then the tests that run kernels in child processes
+# (where a crash could pass unseen) again on the regular build, under
+# CPython's debug allocator, which aborts on a write past a block's end.
+CRASH_TESTS = $(shell grep -l run_forked tests/test_*.py)
+test-asan: $(ASAN)/.kernels $(VENV)/.kernels $(VENV)/.group-test
+	$(ASAN_ENV) $(ASAN)/bin/pytest -p no:cacheprovider -q --capture=sys \
+		$(addprefix --ignore=,$(ASAN_SKIP))
+	PYTHONMALLOC=debug $(BIN)/pytest -p no:cacheprovider -q $(CRASH_TESTS)
+
+$(ASAN)/bin/uv:
+	$(PYTHON) -m venv $(ASAN)
+	$(ASAN)/bin/python -m pip --quiet --disable-pip-version-check install "$(UV_VERSION)"
+
+$(ASAN)/.groups: pyproject.toml | $(ASAN)/bin/uv
+	$(call UV,$(ASAN)) --group build --group test
+	@touch $@
+
+$(ASAN)/.kernels: $(KERNELS_SOURCES) $(ASAN)/.groups
+	PATH="$(CURDIR)/$(ASAN)/bin:$$PATH" \
+		$(call UV,$(ASAN)) --no-build-isolation --reinstall-package kernels \
+		-C setup-args=-Db_sanitize=address,undefined .
+	@touch $@
+
 # Every path to the same integrals, timed in one process (kernels/bench/):
 # prints a table and the targets, and writes _build/bench/bench-<time>.json.
 # numba comes from the bench group, which no chapter needs. Not part of
@@ -151,16 +199,21 @@ _build/html/index.html: $(CHAPTERS) book/references.bib _config.yml _toc.yml \
 	touch -r _build/.book-started $@
 
 # Run every generated notebook top to bottom in a fresh kernel, as a reader
-# who downloads it would, then check the outputs of both executions (this one
-# and the book's) for errors that do not stop a notebook.
+# who copies only what a page shows would: without the cells the page hides
+# (remove-cell: the install check, the guards, glue plumbing;
+# .ci/strip_hidden.py), so shown code that needs a hidden cell fails with a
+# NameError. The full notebooks run in the book's own build. Then check the
+# outputs of both executions for errors that do not stop a notebook.
 check-notebooks: notebooks $(VENV)/.kernels $(CELL_CACHE)/.kernels
-	rm -rf $(NOTEBOOK_DIR)/executed && mkdir -p $(NOTEBOOK_DIR)/executed
+	rm -rf $(NOTEBOOK_DIR)/visible && mkdir -p $(NOTEBOOK_DIR)/visible
 	cd $(NOTEBOOK_DIR) && for notebook in *.ipynb; do \
+		$(CURDIR)/$(BIN)/python $(CURDIR)/.ci/strip_hidden.py \
+			"$$notebook" "visible/$$notebook" || exit 1; \
 		XDG_CACHE_HOME=$(CELL_CACHE) \
-		$(CURDIR)/$(BIN)/jupyter execute --timeout=900 \
-			--output="executed/{notebook_name}" "$$notebook" || exit 1; \
+		$(CURDIR)/$(BIN)/jupyter execute --timeout=900 --inplace \
+			"visible/$$notebook" || exit 1; \
 	done
-	$(BIN)/python .ci/check_outputs.py $(NOTEBOOK_DIR)/executed/*.ipynb \
+	$(BIN)/python .ci/check_outputs.py $(NOTEBOOK_DIR)/visible/*.ipynb \
 		$(wildcard $(NOTEBOOK_CHAPTERS:%.md=_build/jupyter_execute/%.ipynb))
 
 # Render every page of the built book in headless Chromium, at a desktop and
@@ -186,6 +239,11 @@ chromium:
 			"(as root: apt-get install chromium), or pass CHROMIUM=/path/to/chromium." >&2; \
 		exit 1; \
 	fi
+
+# The prose words of each built page (code, outputs and math left out):
+# the measure of the book's length (.ci/count_words.py).
+words: book
+	$(BIN)/python .ci/count_words.py _build/html
 
 # .ci/check_claims.py: a sentence that glues a value and states a direction
 # ("faster", "falls", "within", "%", ...) needs a `# guard:` cell or a glued
