@@ -43,7 +43,9 @@ def main(argv):
     root = pathlib.Path(argv[0] if argv else "_build/html")
     pages = sorted((root / "book").glob("*.html"))
     if not pages:
-        print(f"no built pages under {root}/book: run `make book` first", file=sys.stderr)
+        print(
+            f"no built pages under {root}/book: run `make book` first", file=sys.stderr
+        )
         return 2
     total = 0
     for page in pages:
