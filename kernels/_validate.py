@@ -32,8 +32,7 @@ def real_number(name, value):
             f"{short_repr(value)}"
         )
     try:
-        with np.errstate(over="ignore"):
-            result = float(value)
+        result = float(value)  # a long double beyond a double's: inf, silently
     except OverflowError:
         result = None
     # inf from a value that is not inf: it overflowed on the way.

@@ -447,4 +447,60 @@ def test_from_cython_with_any_user_data_never_crashes(callback, kind, value):
         event("result checked: accepted")
         assert outcome[0] == "value"
     else:
-        event("result unchecked: a plain reader given another block")
+        # A plain double * reader given another block of 8 bytes or more: its
+        # value is whatever the bytes say; only "nothing written" is checked.
+        event("result checked: nothing written (a plain reader, another block)")
+
+
+def _integrate_own(name, p, q):
+    """The callback through from_cython with its own user_data, and the exact value."""
+    from kernels import gaussian, lorentz
+
+    if name == "gauss":
+        llc = LowLevelCallable.from_cython(gaussian, name, capsules.double_capsule(p))
+        return integrate.quad(llc, -INF, INF)[0], math.sqrt(math.pi / p)
+    if name == "gauss_nd":
+        llc = LowLevelCallable.from_cython(gaussian, name, capsules.double_capsule(p))
+        side = math.sqrt(math.pi / p) / 2 * math.erf(math.sqrt(p))
+        return integrate.dblquad(llc, 0, 1, 0, 1)[0], side * side
+    if name == "lorentz":
+        block = capsules.array_capsule([p, q])
+        llc = LowLevelCallable.from_cython(lorentz, name, block)
+        return integrate.quad(llc, 0, 1, points=[p] if 0 < p < 1 else None)[0], (
+            math.atan((1 - p) / q) - math.atan(-p / q)
+        )
+    if name == "normal_pdf":
+        block = normal.normal_params_capsule(p, q)
+        llc = LowLevelCallable.from_cython(normal, name, block)
+        return integrate.quad(llc, -INF, p)[0], 0.5
+    if name == "correlated_gauss":
+        rho = 0.7 * math.sin(3 * p)  # a correlation in [-0.7, 0.7]
+        cov = [[q, rho * q], [rho * q, q]]
+        block = multidim.correlated_gaussian_callable(cov).user_data
+        llc = LowLevelCallable.from_cython(multidim, name, block)
+        exact = 2 * math.pi * math.sqrt(q * q * (1 - rho * rho))
+        return integrate.dblquad(llc, -INF, INF, -INF, INF)[0], exact
+    # record_nd: the area of [0, p] x [0, q], and every call recorded.
+    llc = multidim.recording_callable(2)
+    llc = LowLevelCallable.from_cython(multidim, name, llc.user_data)
+    area = integrate.dblquad(llc, 0, p, 0, q)[0]
+    record = multidim.read_record(llc)
+    assert record.calls > 0 and 0 <= record.low[0] <= record.high[0] <= q
+    return area, p * q
+
+
+@given(
+    name=st.sampled_from(
+        ["gauss", "gauss_nd", "lorentz", "normal_pdf", "correlated_gauss", "record_nd"]
+    ),
+    p=st.floats(0.1, 5.0),
+    q=st.floats(0.2, 5.0),
+)
+def test_from_cython_with_its_own_user_data_gives_the_exact_integral(name, p, q):
+    # The valid side of the route: every example checks the integral against
+    # a closed form (no example ends in an expected error).
+    value, exact = run_forked(_integrate_own, name, p, q)
+    event(f"result checked: {name}")
+    # dblquad over the plane: each inner quad to its default 1.5e-8.
+    rel = 1e-6 if name == "correlated_gauss" else 1e-8
+    assert value == pytest.approx(exact, rel=rel, abs=0)
