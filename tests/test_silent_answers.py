@@ -173,7 +173,7 @@ def test_polar_centre_of_the_wrong_type_is_a_type_error():
 
 def test_set_double_refuses_what_gaussian_callable_refuses():
     llc = gaussian.gaussian_callable(1.0)
-    for bad in (0.0, -2.0, INF, math.nan):
+    for bad in (0.0, -2.0, INF, math.nan, np.float64(0.0), np.float64(-1e-300)):
         with pytest.raises(ValueError, match="a"):
             capsules.set_double(llc.user_data, 0, bad)
     # Unchanged: quad still integrates exp(-x**2).
