@@ -13,6 +13,7 @@ cdef api double correlated_gauss(int n, double *xx,
 
 # Records each call into user_data and returns 1.0 (so an integral of it is
 # the area or volume of its region).  It writes only into a block that starts
-# with its tag: NaN, and nothing written, for NULL or any other block.
+# with its tag: NaN, and nothing written, for NULL or any other block (of 8
+# bytes or more, as every block kernels makes: it reads the first 8).
 # Taken under "double (int, double *, void *)".
 cdef api double record_nd(int n, double *xx, void *user_data) noexcept nogil

@@ -17,7 +17,8 @@ ctypedef struct normal_params:
 
 # The normal density with the mean and standard deviation read from
 # user_data (a ``normal_params *``); NaN if user_data is NULL or its first
-# 8 bytes are not the tag.
+# 8 bytes are not the tag (every block kernels makes has 8 bytes or more; a
+# smaller one of your own would be read past its end).
 # Taken by scipy.integrate.quad under the signature "double (double, void *)".
 cdef api double normal_pdf(double x, void *user_data) noexcept nogil
 
