@@ -20,9 +20,11 @@ def real_number(name, value):
     """Return ``value`` as a float; TypeError unless it is a real number.
 
     ``bool`` is refused although Python counts it as a number: ``True`` for a
-    parameter is a mistake, not a 1.  ValueError for an integer (or fraction)
-    too large for a float, which ``float()`` would refuse with an
-    ``OverflowError`` that does not say which parameter was wrong.
+    parameter is a mistake, not a 1.  ValueError for a finite number too large
+    for a float: an integer or fraction, which ``float()`` would refuse with
+    an ``OverflowError`` that does not say which parameter was wrong, or a
+    NumPy long double such as ``np.longdouble("1e400")``, which ``float()``
+    would turn into inf.
     """
     if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
         raise TypeError(
@@ -30,12 +32,16 @@ def real_number(name, value):
             f"{short_repr(value)}"
         )
     try:
-        return float(value)
+        result = float(value)  # a long double beyond a double's: inf, silently
     except OverflowError:
+        result = None
+    # inf from a value that is not inf: it overflowed on the way.
+    if result is None or (math.isinf(result) and value != result):
         raise ValueError(
             f"{name} is too large for a float (at most {_FLOAT_MAX:.4g} in "
             f"magnitude), got {short_repr(value)}"
-        ) from None
+        )
+    return result
 
 
 def finite_real(name, value):
@@ -72,10 +78,20 @@ def real_array(name, values, ndim=1):
     real numbers: strings, bytes, ``None``, booleans, complex numbers and
     object arrays are refused, where ``numpy.asarray(values, float)`` would
     turn ``['1', '2']`` into numbers, ``[None]`` into NaN and ``[1+2j]`` into
-    ``[1.]`` with only a warning.  ValueError for a ragged sequence, another
-    number of dimensions, or an integer too large for a float.
+    ``[1.]`` with only a warning.  A ``memoryview`` is taken when it views
+    numbers (of an array, say), not the bytes of a ``bytes`` object or a
+    string.  ValueError for a ragged sequence, another number of dimensions,
+    or a finite value too large for a float (an integer of 10**400, a long
+    double of 1e400), which NumPy would store as inf.
     """
-    if isinstance(values, str | bytes | bytearray | memoryview) or values is None:
+    if isinstance(values, memoryview) and isinstance(
+        values.obj, str | bytes | bytearray
+    ):
+        raise TypeError(
+            f"{name} must be a sequence or array of real numbers, got a "
+            f"memoryview of {type(values.obj).__name__}"
+        )
+    if isinstance(values, str | bytes | bytearray) or values is None:
         raise TypeError(
             f"{name} must be a sequence or array of real numbers, got "
             f"{type(values).__name__} {short_repr(values)}"
@@ -122,7 +138,20 @@ def real_array(name, values, ndim=1):
             f"(shape {array.shape})"
         )
     # asarray, not ascontiguousarray, which makes a 0-d array 1-D.
-    return np.asarray(array, dtype=np.float64, order="C")
+    with np.errstate(over="ignore"):
+        result = np.asarray(array, dtype=np.float64, order="C")
+    if array.dtype.kind == "f" and array.dtype.itemsize > 8:
+        # A long double beyond a double's range became inf: refuse it.
+        overflowed = np.isinf(result) & np.isfinite(array)
+        if overflowed.any():
+            index = int(np.flatnonzero(overflowed.reshape(-1))[0])
+            where = f"[{_index(array.shape, index)}]" if array.ndim else ""
+            raise ValueError(
+                f"{name}{where} is too large for a float (at most "
+                f"{_FLOAT_MAX:.4g} in magnitude), got "
+                f"{short_repr(array.reshape(-1)[index])}"
+            )
+    return result
 
 
 def short_repr(value, limit=60):

@@ -17,10 +17,13 @@ of a name of its own, which ``set_double`` and ``read_doubles`` refuse, that
 owns a zeroed block and counts it in its module's counter.  (``normal`` writes
 the same out by hand, for the ownership chapter.)
 """
+from cpython.float cimport PyFloat_AS_DOUBLE, PyFloat_Check
 from cpython.mem cimport PyMem_Calloc, PyMem_Free, PyMem_Malloc
 from cpython.pycapsule cimport (
     PyCapsule_CheckExact,
+    PyCapsule_Destructor,
     PyCapsule_GetContext,
+    PyCapsule_GetDestructor,
     PyCapsule_GetName,
     PyCapsule_GetPointer,
     PyCapsule_IsValid,
@@ -144,8 +147,15 @@ cdef object new_block(size_t size, const char *name, Py_ssize_t *live):
 
 # start-doubles-of
 cdef double *doubles_of(object capsule) except NULL:
+    # The name, and then the destructor: a capsule of this name made
+    # elsewhere (with ctypes, say) has no block_info for its context.
     if not PyCapsule_IsValid(capsule, BUFFER_NAME):
         raise _not_a_buffer(capsule)
+    if PyCapsule_GetDestructor(capsule) != <PyCapsule_Destructor>_free_doubles:
+        raise TypeError(
+            "expected a capsule made by kernels.capsules, got a capsule "
+            "named 'kernels.capsules.doubles' not made by kernels.capsules"
+        )
     return <double *>PyCapsule_GetPointer(capsule, BUFFER_NAME)
 # end-doubles-of
 
@@ -180,7 +190,8 @@ def _not_a_buffer(capsule):
 
 
 cdef block_info *_info_of(object capsule) except NULL:
-    doubles_of(capsule)  # TypeError unless it is ours
+    # Only after doubles_of(capsule) accepted it: then it is ours, and its
+    # context is its block_info.
     return <block_info *>PyCapsule_GetContext(capsule)
 
 
@@ -189,10 +200,11 @@ cpdef object double_capsule(value):
 
     Its pointer is a ``double *`` to the copy; pass the capsule as the
     ``user_data`` of a ``scipy.LowLevelCallable``.  ``value`` is any real
-    number (NaN and infinities too); TypeError otherwise, ValueError for an
-    integer too large for a float.
+    number (NaN and infinities too); TypeError otherwise, ValueError for a
+    finite number too large for a float (an int of 10**400, a long double of
+    1e400), which would otherwise be stored as inf.
     """
-    cdef double v = value if type(value) is float else real_number("value", value)
+    cdef double v = as_double("value", value)
     cdef double *buffer = alloc_doubles(1)
     buffer[0] = v
     return own_doubles(buffer, 1)
@@ -234,22 +246,31 @@ def set_double(capsule, index, value):
     Every callable that holds this capsule sees the new value at its next
     call: reusing one callable this way saves an allocation per integral, but
     two threads must never share it while one of them updates it.  Where
-    the factory declared each slot's range (``lorentz_callable``), a value
+    the factory declared each slot's range (``gaussian_callable``: a > 0,
+    ``lorentz_callable``: a finite centre and a width > 0), a value
     outside it is refused (ValueError); a read-only block
     (``correlated_gaussian_callable``) refuses every write (TypeError).
-    Plain buffers (``double_capsule``, ``array_capsule``, the ``a`` of
-    ``gaussian_callable``) take any double.
+    Plain buffers (``double_capsule``, ``array_capsule``) take any double.
     """
     cdef double *buffer = doubles_of(capsule)
     cdef block_info *info = _info_of(capsule)
     cdef Py_ssize_t i = _slot(info, index)
-    cdef double v = value if type(value) is float else real_number("value", value)
+    cdef double v = as_double("value", value)
     if info.ranges != NULL and not (
         info.ranges[i].low <= v <= info.ranges[i].high
     ):
         raise _out_of_range(info, i, v)
     buffer[i] = v
 # end-set-double
+
+
+cdef inline double as_double(str name, value) except? -1.0:
+    # A float, or a float subclass such as numpy.float64, is read directly:
+    # it is a double already.  Everything else goes through real_number,
+    # which refuses bool, str, complex and numbers too large for a double.
+    if PyFloat_Check(value):
+        return PyFloat_AS_DOUBLE(value)
+    return real_number(name, value)
 
 
 cdef Py_ssize_t _slot(block_info *info, index) except -1:

@@ -35,6 +35,7 @@ from libc.stdint cimport intptr_t, uint64_t
 
 from kernels.capsules cimport new_block
 
+import numpy as np
 from scipy import LowLevelCallable
 
 from kernels._validate import finite_real, integer_in_range, short_repr
@@ -362,13 +363,28 @@ def parameters(user_data):
 
 # start-checks
 def check_centre(centre):
-    """Return ``centre`` as two finite floats (row, column)."""
-    try:
-        row, col = centre
-    except (TypeError, ValueError) as exc:
+    """Return ``centre`` as two finite floats (row, column).
+
+    A centre is a pair of real numbers: a tuple or list of two, or a 1-D
+    NumPy array of two.  TypeError for anything else: bytes, a string, a
+    dict, a set, an iterator, a sequence of another length.
+    """
+    if isinstance(centre, np.ndarray):
+        if centre.ndim != 1:
+            raise TypeError(
+                f"centre must be a pair (row, column), got an array of shape "
+                f"{centre.shape}"
+            )
+        centre = centre.tolist()
+    if not isinstance(centre, tuple | list):
         raise TypeError(
-            f"centre must be a pair (row, column), got {centre!r}"
-        ) from exc
-    return (finite_real("centre row", row),
-            finite_real("centre column", col))
+            "centre must be a pair (row, column) of real numbers, got "
+            f"{type(centre).__name__} {short_repr(centre)}"
+        )
+    if len(centre) != 2:
+        raise TypeError(
+            f"centre must be a pair (row, column), got {len(centre)} values"
+        )
+    return (finite_real("centre row", centre[0]),
+            finite_real("centre column", centre[1]))
 # end-checks

@@ -14,19 +14,26 @@ values of ``args``.
   Its record is a C struct in a capsule of its own name
   (``kernels.multidim.record``), which ``kernels.capsules.set_double``
   refuses: only this module writes it.
+
+Both return NaN for a NULL ``user_data``.  ``record_nd`` writes, so it first
+checks the tag in the first 8 bytes of its block and returns NaN, writing
+nothing, for any other block.  ``correlated_gauss`` only reads: it reads three
+doubles from whatever pointer it is given (a plain ``double *``, with no room
+for a tag), so a shorter block, such as one double, is read past its end.
 """
 import collections
 import sys
 
 from cpython.pycapsule cimport PyCapsule_GetPointer, PyCapsule_IsValid
 from libc.math cimport exp, fmax, fmin, INFINITY, NAN
+from libc.stdint cimport uint64_t
 
 from kernels.capsules cimport alloc_doubles, new_block, own_read_only_doubles
 
 import numpy as np
 from scipy import LowLevelCallable
 
-from kernels._validate import integer_in_range
+from kernels._validate import integer_in_range, real_array, short_repr
 
 # The largest number of xx slots a recording callable keeps.
 cdef enum:
@@ -36,6 +43,7 @@ MAX_SLOTS = MAX_RECORD_SLOTS
 # What record_nd writes.  Every recorder owns a whole struct, whatever its
 # ``slots``, so no value in it can send record_nd outside it.
 ctypedef struct record_block:
+    uint64_t tag                  # RECORD_TAG, checked before every write
     double calls
     double n
     int slots                     # how many slots of xx to keep, 1..64
@@ -45,6 +53,8 @@ ctypedef struct record_block:
 # The name of every record capsule: not kernels.capsules', so that
 # set_double, which writes any buffer of doubles, refuses it.
 cdef const char *RECORD_NAME = b"kernels.multidim.record"
+# The first field of every record: "KM-RECD1" in ASCII.
+cdef uint64_t RECORD_TAG = 0x4B4D2D5245434431
 
 # Records allocated here and not yet freed, counted by new_block and by the
 # destructor of its capsules (with the GIL held).
@@ -67,8 +77,8 @@ cdef api double correlated_gauss(int n, double *xx,
     # xx[0] is the innermost variable (dblquad's y), xx[1] the next (x).
     cdef const double *p = <const double *>user_data
     cdef double u, v
-    if n < 2:
-        return NAN  # fewer than two variables: there is no value to give
+    if p == NULL or n < 2:
+        return NAN  # no user_data, or fewer than two variables: no value
     u = xx[0]
     v = xx[1]
     return exp(-0.5 * (p[0] * u * u + 2.0 * p[1] * u * v + p[2] * v * v))
@@ -78,11 +88,15 @@ cdef api double correlated_gauss(int n, double *xx,
 # start-record
 cdef api double record_nd(int n, double *xx,
                           void *user_data) noexcept nogil:
-    # user_data: a record_block.  Its slots is clamped all the same: a C
-    # callback never indexes by a value it read without checking it.
+    # user_data: a record_block, recognised by its tag before anything is
+    # written (any block of 8 bytes or more can be asked for its first 8).
+    # Its slots is clamped all the same: a C callback never indexes by a
+    # value it read without checking it.
     cdef record_block *record = <record_block *>user_data
-    cdef int slots = min(max(record.slots, 0), MAX_RECORD_SLOTS)
-    cdef int i
+    cdef int slots, i
+    if record == NULL or record.tag != RECORD_TAG:
+        return NAN  # not a record: write nothing; the integral is nan
+    slots = min(max(record.slots, 0), MAX_RECORD_SLOTS)
     record.calls += 1.0
     record.n = n
     for i in range(min(n, slots)):
@@ -101,23 +115,18 @@ def check_covariance(cov):
     not positive definite.
     """
     try:
-        array = np.asarray(cov)
-    except ValueError as exc:  # ragged nested sequences
-        raise ValueError(f"cov must be a 2x2 matrix, got {cov!r}") from exc
-    if array.dtype.kind not in "iuf":
-        raise TypeError(
-            f"cov must be a 2x2 matrix of real numbers, got {cov!r} "
-            f"(dtype {array.dtype})"
-        )
+        array = real_array("cov", cov, ndim=2)  # float64; TypeError if not reals
+    except ValueError as exc:  # ragged, not 2-D, or an entry too large
+        raise ValueError(f"cov must be a 2x2 matrix of floats: {exc}") from None
+    array = array.copy()  # written below; real_array may return cov itself
     if array.shape != (2, 2):
         raise ValueError(
             "cov must be a 2x2 matrix (correlated_gauss integrates over "
             f"two variables), got an array of shape {array.shape}"
         )
-    array = array.astype(np.float64)
     if not np.all(np.isfinite(array)):
         raise ValueError(
-            f"cov must have finite entries, got {array.tolist()}"
+            f"cov must have finite entries, got {short_repr(array.tolist())}"
         )
     upper, lower = float(array[0, 1]), float(array[1, 0])
     if abs(upper - lower) > 1e-12 * max(abs(upper), abs(lower)):
@@ -153,7 +162,9 @@ def correlated_gaussian_callable(cov):
     """
     precision = np.linalg.inv(check_covariance(cov))
     if not np.all(np.isfinite(precision)):
-        raise ValueError(f"cov is too close to singular to invert: {cov!r}")
+        raise ValueError(
+            f"cov is too close to singular to invert: {short_repr(cov)}"
+        )
     cdef double *p = alloc_doubles(3)
     p[0] = precision[0, 0]
     p[1] = precision[0, 1]
@@ -178,6 +189,7 @@ def recording_callable(slots=4):
     cdef record_block *record = <record_block *>PyCapsule_GetPointer(
         user_data, RECORD_NAME
     )
+    record.tag = RECORD_TAG
     record.slots = slots  # calls and n start at 0: the block comes zeroed
     cdef int i
     for i in range(MAX_RECORD_SLOTS):

@@ -15,6 +15,8 @@ the GIL stays held during the call, and an exception that the C function sets
 
 import ctypes
 import datetime
+import numbers
+import threading
 import types
 
 # types.CapsuleType is new in Python 3.13; datetime's C API is a capsule.
@@ -94,17 +96,48 @@ def capsule_is_valid(capsule, name) -> bool:
     return bool(_is_valid(capsule, _name_bytes(name)))
 
 
-def new_capsule(address, name):
-    """A capsule of ``address`` (a nonzero int) named ``name``, without destructor.
+# Every name new_capsule was given, kept for the life of the process:
+# PyCapsule_New keeps a pointer to its name, not a copy, so the bytes must
+# outlive every capsule named with them.  One copy per distinct name.
+_names = {}
+_names_lock = threading.Lock()
+# The largest address a pointer holds on this platform.
+_ADDRESS_MAX = 2 ** (8 * ctypes.sizeof(ctypes.c_void_p)) - 1
 
-    ``name`` must be bytes (or None): PyCapsule_New keeps a pointer to it, not
-    a copy, so the caller must keep that bytes object alive as long as the
-    capsule lives (a module-level constant does).  A str is refused, since
-    the bytes encoded from it here would die at once.
+
+def new_capsule(address, name):
+    """A capsule of ``address`` named ``name`` (str, bytes or None), without destructor.
+
+    ``address`` is an int from 1 to the largest pointer (2**64 - 1 on a
+    64-bit platform): TypeError for anything that is not an integer (a
+    float, a string, a bool), ValueError for 0 (PyCapsule_New refuses a null
+    pointer), a negative or a too large int.  PyCapsule_New keeps a pointer
+    to the name, not a copy: this keeps one copy of each distinct name for the
+    life of the process, so a temporary such as ``signature.encode()`` is safe.
     """
-    if not (name is None or isinstance(name, bytes)):
+    if isinstance(address, bool) or not isinstance(address, numbers.Integral):
         raise TypeError(
-            "name must be bytes that outlive the capsule (PyCapsule_New keeps "
-            f"a pointer to them), got {type(name).__name__}"
+            f"address must be an int, got {type(address).__name__} {address!r:.60}"
         )
-    return _new(address, name, None)
+    address = int(address)
+    if not 1 <= address <= _ADDRESS_MAX:
+        raise ValueError(
+            f"address must be between 1 and {_ADDRESS_MAX:#x} (a non-null "
+            f"pointer), got {address:#x}"
+            if abs(address) < 2**80
+            else f"address must be between 1 and {_ADDRESS_MAX:#x}, got an "
+            f"integer of {address.bit_length()} bits"
+        )
+    kept = _kept_name(name)
+    return _new(address, kept, None)
+
+
+def _kept_name(name):
+    name = _name_bytes(name)
+    if name is None:
+        return None
+    if b"\0" in name:
+        raise ValueError("name must not contain a NUL byte: C would cut it there")
+    with _names_lock:
+        # bytes(name): a bytes subclass could change what it holds.
+        return _names.setdefault(bytes(name), bytes(name))

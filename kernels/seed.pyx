@@ -8,12 +8,11 @@ version the benchmark times.
 """
 from cpython.pycapsule cimport PyCapsule_New
 
-from kernels.capsules cimport double_capsule
 from kernels.gaussian cimport gauss
 
 from scipy import LowLevelCallable
 
-from kernels.gaussian import check_gaussian_parameter
+from kernels.gaussian import gaussian_user_data
 
 
 # start-seed
@@ -22,9 +21,10 @@ def capsule_callable(a):
 
     The function capsule's pointer is ``gauss``, its name the C signature;
     it owns nothing, so it has no destructor. The ``user_data`` capsule owns
-    a copy of ``a``.
+    a copy of ``a``, as ``gaussian_callable``'s does (``set_double`` keeps
+    it finite and > 0).
     """
     function = PyCapsule_New(<void *>gauss, b"double (double, void *)", NULL)
-    user_data = double_capsule(check_gaussian_parameter(a))
+    user_data = gaussian_user_data(a)
     return LowLevelCallable(function, user_data)
 # end-seed

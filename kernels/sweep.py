@@ -14,6 +14,7 @@ import numpy as np
 from scipy.integrate import quad
 
 from kernels import capsules, gaussian
+from kernels._validate import real_array
 
 INF = float("inf")
 
@@ -23,10 +24,10 @@ def integrate_chunk(a_values):
 
     One callable is built per chunk, for the first ``a``; its ``user_data``
     is then updated in place for each next ``a``.  Every ``a`` is checked
-    first (``ValueError`` for a <= 0), so a bad chunk fails before any
-    integral runs.
+    first, so a bad chunk fails before any integral runs (see
+    ``check_a_values``).
     """
-    a_values = [gaussian.check_gaussian_parameter(a) for a in a_values]
+    a_values = check_a_values(a_values)
     out = np.empty(len(a_values))
     if not a_values:
         return out
@@ -36,6 +37,32 @@ def integrate_chunk(a_values):
         capsules.set_double(user_data, 0, a)
         out[i] = quad(llc, -INF, INF)[0]
     return out
+
+
+def check_a_values(a_values):
+    """Return ``a_values`` as a list of floats if quad can integrate each.
+
+    ``a_values`` is a 1-D sequence or array of real numbers (TypeError
+    otherwise, naming ``a_values``).  Each ``a`` must be finite and > 0,
+    as for ``gaussian_callable``, and lie in
+    ``gaussian.QUAD_LINE_A_RANGE`` (1e-6 to 1e6), where quad over the real
+    line was checked against sqrt(pi / a): beyond about 3e6 it would return
+    0.0 without a warning (see ``gaussian.gaussian_callable``).  ValueError
+    naming the first ``a_values[i]`` outside.
+    """
+    values = real_array("a_values", a_values).tolist()
+    low, high = gaussian.QUAD_LINE_A_RANGE
+    for i, a in enumerate(values):
+        try:
+            gaussian.check_gaussian_parameter(a)
+        except ValueError as exc:
+            raise ValueError(f"a_values[{i}]: {exc}") from None
+        if not low <= a <= high:
+            raise ValueError(
+                f"a_values[{i}] must be between {low!r} and {high!r}, where "
+                f"quad over the real line finds sqrt(pi / a), got {a!r}"
+            )
+    return values
 
 
 def integrate_chunk_new_callable(a_values):

@@ -94,9 +94,17 @@ def test_a_name_that_is_not_str_or_bytes_raises_type_error(name):
         capsule_pointer(capsules.double_capsule(1.0), name)
 
 
-def test_new_capsule_refuses_a_str_name_which_would_die_at_once():
-    with pytest.raises(TypeError, match="name must be bytes that outlive"):
-        new_capsule(1, NAME.decode())
+def test_new_capsule_keeps_a_str_name_encoded_for_it():
+    # PyCapsule_New keeps a pointer to the name: new_capsule keeps the bytes
+    # it encoded, so the name outlives the call (issue 21; the crash tests
+    # are in tests/test_crashes.py).
+    capsule = new_capsule(1, NAME.decode() + ".str")
+    assert capsule_name(capsule) == NAME.decode() + ".str"
+
+
+def test_new_capsule_refuses_a_name_with_a_nul_byte():
+    with pytest.raises(ValueError, match="NUL"):
+        new_capsule(1, b"tests\0cut")
 
 
 def test_new_capsule_refuses_a_null_pointer():
