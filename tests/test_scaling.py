@@ -187,9 +187,10 @@ def test_a_script_without_the_main_guard_breaks_a_spawn_pool(worker_module):
 def test_dask_names_the_graph_it_could_not_serialize(dask_client):
     from scipy.integrate import quad
 
-    future = dask_client.submit(quad, gaussian.gaussian_callable(1.0), 0.0, 1.0)
+    llc = gaussian.gaussian_callable(1.0)
+    # submit itself raises, on the client, before anything reaches a worker.
     with pytest.raises(TypeError, match="Could not serialize object of type") as info:
-        future.result()
+        dask_client.submit(quad, llc, 0.0, 1.0)
     cause = info.value
     while cause.__cause__ or cause.__context__:
         cause = cause.__cause__ or cause.__context__
