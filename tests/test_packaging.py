@@ -9,7 +9,10 @@ the integrand in ``__pyx_capi__`` under the signature quad takes, the
 package's own tests pass against the installed wheel, and ``%%cython -I`` does
 not make a ``cimport`` find the ``.pxd`` while ``sys.path`` does.
 
-One build is shared by the module's tests (about 10 s of CPU time).
+It also checks the commands the page shows: `python -m pytest` from the
+project's root imports the source folder (`-P` fixes it), and pip reads a
+bare folder name as a package name. One build is shared by the module's
+tests (about 10 s of CPU time).
 """
 
 import os
@@ -161,3 +164,42 @@ def test_cython_finds_the_pxd_through_sys_path(built, tmp_path, monkeypatch):
     (tmp_path / "use.pyx").write_text(CIMPORT)
     cythonize([str(tmp_path / "use.pyx")], quiet=True, force=True)
     assert "gauss" in (tmp_path / "use.c").read_text()
+
+
+def test_pytest_keeps_the_root_off_sys_path_and_python_m_does_not(built):
+    # Without tests/__init__.py pytest inserts only tests/ (in either import
+    # mode); `python -m` inserts the current folder, the project's root, where
+    # the uncompiled source folder shadows the installed package. -P fixes it.
+    env = {**ENV, "PYTHONPATH": str(built["site"])}
+    outcomes = {}
+    for name, command in {
+        "pytest": [str(pathlib.Path(BIN, "pytest"))],
+        "python -m pytest": [sys.executable, "-m", "pytest"],
+        "python -P -m pytest": [sys.executable, "-P", "-m", "pytest"],
+    }.items():
+        for mode in ("prepend", "importlib"):
+            done = subprocess.run(
+                [*command, "-q", "-p", "no:cacheprovider", f"--import-mode={mode}",
+                 "tests"],
+                cwd=built["project"], env=env, capture_output=True, text=True,
+            )  # fmt: skip
+            outcomes[name, mode] = done.returncode
+    assert outcomes == {
+        ("pytest", "prepend"): 0,
+        ("pytest", "importlib"): 0,
+        ("python -m pytest", "prepend"): 2,
+        ("python -m pytest", "importlib"): 2,
+        ("python -P -m pytest", "prepend"): 0,
+        ("python -P -m pytest", "importlib"): 0,
+    }
+
+
+def test_pip_reads_a_bare_folder_name_as_a_package_name(built):
+    root = built["project"].parent
+    bare = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-index",
+         "--wheel-dir", root / "bare", "mycallbacks-project"],
+        cwd=root, env=ENV, capture_output=True, text=True,
+    )  # fmt: skip
+    assert bare.returncode != 0
+    assert "No matching distribution found for mycallbacks-project" in bare.stderr
