@@ -13,6 +13,7 @@ import math
 import pathlib
 import re
 import sys
+import tracemalloc
 import warnings
 
 import numpy as np
@@ -362,6 +363,26 @@ def test_filter_factory_refuses_a_mistake_and_names_it(
 ):
     with pytest.raises(error, match=re.escape(words)):
         filter_template["make_filter"](*args)
+
+
+def test_filter_factory_leaks_nothing_on_a_size_c_cannot_hold(filter_template):
+    # filter_size passes the Python checks but not the conversion to
+    # intptr_t: the factory must fail before it allocates. PyMem_Malloc is
+    # traced by tracemalloc; a leaked Params is 24 bytes a call.
+    make, calls = filter_template["make_filter"], 1_000
+    tracemalloc.start()
+    try:
+        for _ in range(2):  # the first round warms up
+            gc.collect()
+            before = tracemalloc.get_traced_memory()[0]
+            for _ in range(calls):
+                with pytest.raises(OverflowError):
+                    make(2**70, 0.0, 1.0)
+            gc.collect()
+            grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < calls * 8, f"{grown} bytes left after {calls} refused sizes"
 
 
 def test_every_filter_block_is_freed(filter_template):
