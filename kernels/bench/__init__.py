@@ -51,7 +51,7 @@ from .fit import FIT_WIDTHS, cost_versus_evaluations, fit_line
 from .paths import EPSABS, EPSREL, Path
 from .report import FLOOR, GOALS, fastest_callback, format_table, targets
 from .runner import CASES, run, versions
-from .timing import per_evaluation_ns
+from .timing import floor_estimate, per_evaluation_ns, time_case
 from .worker import integrate_gaussians, integrate_gaussians_timed
 
 __all__ = [
@@ -67,6 +67,7 @@ __all__ = [
     "cost_versus_evaluations",
     "fastest_callback",
     "fit_line",
+    "floor_estimate",
     "format_table",
     "gauss2_math",
     "gauss2_np",
@@ -84,5 +85,6 @@ __all__ = [
     "run",
     "sweep_case",
     "targets",
+    "time_case",
     "versions",
 ]

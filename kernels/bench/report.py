@@ -82,9 +82,10 @@ def targets(results):
 
     Every target compares the floor of a case, A, with a path B: A / B is
     the share of the floor's speed that B reaches, and equally of the
-    speed-up over Python at the floor.  The fastest runs decide PASS or FAIL; the ratio of the medians is
-    given too, and both speed-ups over the case's baseline.  ``a`` and ``b``
-    are ids, ``a_label`` and ``b_label`` what a table shows.
+    speed-up over Python at the floor.  The fastest runs decide PASS or
+    FAIL; the ratio of the medians is given too, and both speed-ups over
+    the case's baseline.  ``a`` and ``b`` are ids, ``a_label`` and
+    ``b_label`` what a table shows.
     """
     found = []
     for name, case, a, b in _specs(results):
@@ -121,8 +122,8 @@ def _header(results, compact):
         f"Python {v['python']}, NumPy {v['numpy']}, SciPy {v['scipy']}, "
         f"Cython {v['cython']}, numba {v['numba']}",
         f"{v['platform']}, {v['cpu_count']} CPUs",
-        "Time per integral (us) of whole runs, every parameter once: best: "
-        f"the fastest of {results['settings']['repeats']};",
+        "Time per integral (us). best: the fastest of "
+        f"{results['settings']['repeats']} whole runs;",
         "median: of the runs. x base: from best."
         if compact
         else "median [min, max]: of the runs. x baseline: from best.",
