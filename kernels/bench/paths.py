@@ -350,7 +350,6 @@ class _Tape:
             )
 
 
-# start-replay
 def replay_quad(llc, lower, upper):
     """The floor of a quad path: quad with an integrand that replays, in
     order, the values ``llc``'s integrand gave at the points quad asked for.
@@ -370,7 +369,6 @@ def replay_quad(llc, lower, upper):
     return integrate_all
 
 
-# end-replay
 
 
 def replay_nquad(llc, ranges):
