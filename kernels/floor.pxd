@@ -6,7 +6,6 @@
 # Taken by scipy.integrate.quad under the signature "double (double, void *)".
 cdef api double constant(double x, void *user_data) noexcept nogil
 
-# start-tape-decl
 # Return the next of the values recorded in user_data (a tape made by
 # replay_callable), whatever x: quad takes the path it took with the recorded
 # integrand, at the cost of a memory read per point. NaN when the tape has run
@@ -14,7 +13,6 @@ cdef api double constant(double x, void *user_data) noexcept nogil
 # (replay) and by nquad under "double (int, double *, void *)" (replay_nd).
 cdef api double replay(double x, void *user_data) noexcept nogil
 cdef api double replay_nd(int n, double *xx, void *user_data) noexcept nogil
-# end-tape-decl
 
 # Call the integrand a tape records (record_values) and keep its value.
 cdef api double tee(double x, void *user_data) noexcept nogil

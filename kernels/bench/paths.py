@@ -369,8 +369,6 @@ def replay_quad(llc, lower, upper):
     return integrate_all
 
 
-
-
 def replay_nquad(llc, ranges):
     """``replay_quad`` for nquad: the innermost integrand replays the values
     ``llc`` (``double (int, double *, void *)``) gave, so that what remains
