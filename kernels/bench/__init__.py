@@ -16,7 +16,7 @@ integrators that need no callback (``quad_vec``, ``cubature``), the bare
 ``nquad``) with an integrand that plays back the values the real one gave, so
 that its time is quad's own work on the case's path.  The floor of a 1-D case
 is the replay plus the integrand's arithmetic (a C loop); each target asks a
-path to come within 85% of its limit.
+path to reach a share of its floor's speed (``report.GOALS``).
 
 Everything here is importable: the performance chapter runs a smaller
 ``run(...)`` and plots its result.  The modules, one job each:

@@ -18,13 +18,15 @@ FLOOR_LABEL = "the floor"
 # the path's, from the fastest runs: the share of the floor's speed, and of
 # the speed-up over Python at the floor, that the path reaches.
 GOALS = {
-    "fastest callback within 85% of the floor": (">=", 0.85),
-    # Inside nquad, the Gaussian's evaluations cost about three times what
-    # they cost in the C loop (measured on R^2: 19 against 6 ns per
-    # evaluation, the innermost callback's time beyond the replay's against
-    # the loop's), so the innermost callback reaches about 70% of this floor;
-    # the goal leaves a margin.
-    "compiled innermost within 60% of the floor": (">=", 0.6),
+    # Inside quad the integrand's arithmetic costs about twice what it costs
+    # in the C loop, which overlaps successive calls (measured on the sweep:
+    # 6.9 ns per evaluation, the fastest callback's time beyond the replay's,
+    # against 3.4 ns in the loop): the fastest callback reaches about 86% of
+    # the floor's speed, quiet machine or busy; the goal leaves a margin.
+    "fastest callback vs the floor": (">=", 0.75),
+    # Inside nquad about three times (on R^2: 19 against 6 ns), so the
+    # innermost callback reaches about 70% to 80% of its floor.
+    "compiled innermost vs the floor": (">=", 0.6),
 }
 
 
@@ -66,11 +68,11 @@ def _specs(results):
     for key in ("sweep", "peaks"):
         if key in cases and cases[key]["floor"]:
             best, _ = fastest_callback(results, key)
-            yield "fastest callback within 85% of the floor", key, FLOOR, best
+            yield "fastest callback vs the floor", key, FLOOR, best
     for key in ("r2", "r3"):
         if key in cases and cases[key]["floor"]:
             yield (
-                "compiled innermost within 60% of the floor",
+                "compiled innermost vs the floor",
                 key,
                 FLOOR,
                 "cython_innermost",
