@@ -11,8 +11,12 @@
 Each case is integrated by every path that applies to it, on the same
 parameters: a Python integrand, the compiled callbacks of the book (Cython,
 ctypes, cffi, and a numba ``cfunc`` when numba is installed), vectorised
-integrators that need no callback (``quad_vec``, ``cubature``), and the floor,
-a ``quad`` call whose integrand does nothing.
+integrators that need no callback (``quad_vec``, ``cubature``), the bare
+``quad`` call (an integrand that returns 0) and the replay: ``quad`` (or
+``nquad``) with an integrand that plays back the values the real one gave, so
+that its time is quad's own work on the case's path.  The floor of a 1-D case
+is the replay plus the integrand's arithmetic (a C loop); each target asks a
+path to reach a share of its floor's speed (``report.GOALS``).
 
 Everything here is importable: the performance chapter runs a smaller
 ``run(...)`` and plots its result.  The modules, one job each:
@@ -43,11 +47,11 @@ from .cases import (
     peaks_case,
     sweep_case,
 )
-from .fit import FIT_WIDTHS, cost_versus_evaluations
+from .fit import FIT_WIDTHS, cost_versus_evaluations, fit_line
 from .paths import EPSABS, EPSREL, Path
 from .report import FLOOR, GOALS, fastest_callback, format_table, targets
 from .runner import CASES, run, versions
-from .timing import per_evaluation_ns
+from .timing import floor_estimate, per_evaluation_ns, time_case
 from .worker import integrate_gaussians, integrate_gaussians_timed
 
 __all__ = [
@@ -62,6 +66,8 @@ __all__ = [
     "Path",
     "cost_versus_evaluations",
     "fastest_callback",
+    "fit_line",
+    "floor_estimate",
     "format_table",
     "gauss2_math",
     "gauss2_np",
@@ -79,5 +85,6 @@ __all__ = [
     "run",
     "sweep_case",
     "targets",
+    "time_case",
     "versions",
 ]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from math import inf
 
 import numpy as np
+from scipy.integrate import nquad
 
 from kernels import floor, gaussian, lorentz, seed
 
@@ -34,6 +35,8 @@ from .paths import (
     quad_alone,
     quad_path,
     quad_vec_all,
+    replay_nquad,
+    replay_quad,
     reused,
     vectorised_path,
 )
@@ -66,8 +69,9 @@ class Case:
     exact: np.ndarray
     baseline: str  # the id of the path the others are compared with
     paths: list[Path] = field(default_factory=list)
-    # For the floor: the integrand in a C loop, at the points quad asks for.
-    per_eval: Callable[[], float] | None = None
+    # For the floor: the integrand in a C loop, at the points quad asks for
+    # (``timing.per_evaluation_ns``'s dict).
+    per_eval: Callable[[], dict] | None = None
 
     def __post_init__(self):
         for attribute in ("id", "label"):
@@ -154,9 +158,10 @@ def _cubature(integrand, lower, upper, letter, *args):
     )
 
 
-def _vectorised_and_floor(integrand, lower, upper, letter, *args):
-    """quad_vec and cubature over all parameters, and the bare quad call, on
-    one 1-D problem: ``integrand(x, params, *args)`` from lower to upper."""
+def _vectorised_and_floor(integrand, llc, lower, upper, letter, *args):
+    """quad_vec and cubature over all parameters, the bare quad call and the
+    replay of ``llc``'s values, on one 1-D problem: ``integrand(x, params,
+    *args)`` from lower to upper."""
     vec = quad_vec_all(integrand, lower, upper, *args)
     return [
         vectorised_path(
@@ -168,11 +173,18 @@ def _vectorised_and_floor(integrand, lower, upper, letter, *args):
         ),
         _cubature(integrand, [lower], [upper], letter, *args),
         quad_path(
-            "floor",
-            "floor: quad call alone",
+            "bare_call",
+            "bare quad call",
             "floor",
             quad_alone(lower, upper),
             "integrand = 0",
+        ),
+        quad_path(
+            "replay",
+            "replay (quad's own work)",
+            "floor",
+            replay_quad(llc, lower, upper),
+            "same path, no arithmetic",
         ),
     ]
 
@@ -236,11 +248,13 @@ def sweep_case(a_values, numba=True):
                 "carray",
             )
         )
-    paths += _vectorised_and_floor(gauss_np, -inf, inf, "a")
+    paths += _vectorised_and_floor(
+        gauss_np, gaussian.gaussian_callable(1.0), -inf, inf, "a"
+    )
 
     def per_eval():
         x, a = points_quad_asks_for(gauss_math, -inf, inf, a_values)
-        return per_evaluation_ns(floor.sum_gauss, x, a)
+        return per_evaluation_ns("gauss", x, a)
 
     return Case(
         "sweep",
@@ -288,12 +302,14 @@ def peaks_case(centres, width=PEAK_WIDTH, numba=True):
                 "carray",
             )
         )
-    paths += _vectorised_and_floor(lorentz_py, 0.0, 1.0, "c", width)
+    paths += _vectorised_and_floor(
+        lorentz_py, lorentz.lorentz_callable(0.5, width), 0.0, 1.0, "c", width
+    )
 
     def per_eval():
         x, c = points_quad_asks_for(lorentz_py, 0.0, 1.0, centres, width)
         parameters = np.column_stack([c, np.full_like(c, width)])
-        return per_evaluation_ns(floor.sum_lorentz, x, parameters)
+        return per_evaluation_ns("lorentz", x, parameters)
 
     return Case(
         "peaks",
@@ -340,7 +356,26 @@ def nd_case(a_values, dimensions):
             "outer levels Python",
         ),
         _cubature(gauss_radial, [-inf] * dimensions, [inf] * dimensions, "a"),
+        quad_path(
+            "replay",
+            "replay (nquad's own work)",
+            "floor",
+            replay_nquad(gaussian.gaussian_nd_callable(1.0), ranges),
+            "innermost values replayed",
+        ),
     ]
+
+    def per_eval():
+        # The points nquad asks the innermost integrand for, for the first
+        # a: about 100,000 of them, evenly through the run.
+        llc = gaussian.gaussian_nd_callable(a_values[0])
+        count = quad_path("n", "n", "callback", nquad_reused(dimensions)).evaluations
+        every = max(1, int(count(a_values[:1])) // 100_000)
+        points = floor.record_values(
+            llc, lambda f: nquad(f, ranges), 1 << 17, dims=dimensions, every=every
+        )
+        return per_evaluation_ns("gauss_nd", points, np.full(len(points), a_values[0]))
+
     return Case(
         f"r{dimensions}",
         f"exp(-a |x|²) over R^{dimensions} with nquad, {len(a_values)} values of a",
@@ -348,4 +383,5 @@ def nd_case(a_values, dimensions):
         (np.pi / a_values) ** (dimensions / 2),
         "python_np",
         paths,
+        per_eval,
     )

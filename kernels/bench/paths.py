@@ -41,6 +41,8 @@ __all__ = [
     "python_nquad",
     "python_quad",
     "quad_alone",
+    "replay_nquad",
+    "replay_quad",
     "quad_path",
     "quad_vec_all",
     "reused",
@@ -295,6 +297,89 @@ def quad_alone(lower, upper):
 
     def integrate_all(params, **options):
         return [quad(zero, lower, upper, **options) for _ in params]
+
+    return integrate_all
+
+
+class _Tape:
+    """The values ``llc``'s integrand gives for a run of parameters, played
+    back by one ``floor.replay_callable``: what the replay paths share.
+
+    ``integrate(f)`` is one integral with ``f``; ``llc``'s first user_data
+    double is the parameter.  The first run of parameters is recorded (the
+    warm-up of ``time_case`` runs them all); a later run that is a stretch of
+    it only rewinds the tape.
+    """
+
+    def __init__(self, llc, integrate, multivariate):
+        self.llc, self.integrate, self.multivariate = llc, integrate, multivariate
+        self.params = np.empty(0)
+
+    def start(self, params):
+        """The player, rewound to ``params[0]``, and where it must end."""
+        params = np.asarray(params, dtype=float)
+        i = self._stretch(params)
+        if i is None:
+            values = []
+            for p in params:
+                capsules.set_double(self.llc.user_data, 0, p)
+                values.append(floor.record_values(self.llc, self.integrate))
+            self.offsets = np.cumsum([0] + [len(v) for v in values])
+            self.player = floor.replay_callable(
+                np.concatenate(values), self.multivariate
+            )
+            self.params, i = params.copy(), 0
+        floor.rewind(self.player, int(self.offsets[i]))
+        return self.player, int(self.offsets[i + len(params)])
+
+    def _stretch(self, params):
+        n = len(params)
+        if n == 0 or n > len(self.params):
+            return None
+        found = np.flatnonzero(self.params == params[0])
+        for i in found:
+            if np.array_equal(self.params[i : i + n], params):
+                return int(i)
+        return None
+
+    def check(self, end):
+        if floor.tape_position(self.player) != end:
+            raise RuntimeError(
+                "the replay went out of step: quad asked for another number of "
+                "points than while recording"
+            )
+
+
+def replay_quad(llc, lower, upper):
+    """The floor of a quad path: quad with an integrand that replays, in
+    order, the values ``llc``'s integrand gave at the points quad asked for.
+
+    Same values, same decisions: quad takes the same path at the cost of a
+    memory read per point, so its time is quad's own work on that path.
+    ``llc``'s first user_data double is the parameter.
+    """
+    tape = _Tape(llc, lambda f: quad(f, lower, upper), multivariate=False)
+
+    def integrate_all(params, **options):
+        player, end = tape.start(params)
+        results = [quad(player, lower, upper, **options) for _ in params]
+        tape.check(end)
+        return results
+
+    return integrate_all
+
+
+def replay_nquad(llc, ranges):
+    """``replay_quad`` for nquad: the innermost integrand replays the values
+    ``llc`` (``double (int, double *, void *)``) gave, so that what remains
+    is nquad's own work, Python's outer levels included."""
+    tape = _Tape(llc, lambda f: nquad(f, ranges), multivariate=True)
+
+    def integrate_all(params, **options):
+        player, end = tape.start(params)
+        results = [nquad(player, ranges, **options) for _ in params]
+        tape.check(end)
+        return results
 
     return integrate_all
 

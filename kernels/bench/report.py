@@ -10,23 +10,40 @@ __all__ = ["FLOOR", "GOALS", "fastest_callback", "format_table", "targets"]
 FLOOR = "floor_estimate"
 FLOOR_LABEL = "the floor"
 
-# The targets' goals: A / B, from the best times, must meet them.
+# The targets, each relative to a limit that no path can pass by much, so
+# that a quiet machine and a busy one decide alike: the floor of the case
+# (``timing.floor_estimate``), quad's or nquad's own work on the case's path,
+# measured by replaying recorded values, plus the integrand's arithmetic at
+# its evaluations, measured in a C loop.  The ratio is the floor's time over
+# the path's, from the fastest runs: the share of the floor's speed, and of
+# the speed-up over Python at the floor, that the path reaches.
 GOALS = {
-    "fastest callback vs pure Python": (">=", 15.0),
-    "fastest callback no slower than numba": ("<=", 1.0),
-    "fastest callback within 1.5x of the floor": ("<=", 1.5),
-    "compiled callback vs quad_vec": (">=", 20.0),
-    "nquad, compiled innermost vs Python": (">=", 10.0),
+    # Inside quad the integrand's arithmetic costs about twice what it costs
+    # in the C loop, which overlaps successive calls (measured on the sweep:
+    # 6.9 ns per evaluation, the fastest callback's time beyond the replay's,
+    # against 3.4 ns in the loop): the fastest callback reaches about 86% of
+    # the floor's speed, quiet machine or busy; the goal leaves a margin.
+    "fastest callback vs the floor": (">=", 0.75),
+    # Inside nquad about three times (on R^2: 19 against 6 ns), so the
+    # innermost callback reaches about 70% to 80% of its floor.
+    "compiled innermost vs the floor": (">=", 0.6),
 }
 
 
 def fastest_callback(results, case="sweep"):
-    """Id and best time of the fastest compiled callback path of the book."""
+    """Id and best time of the fastest compiled callback path of a case."""
+    if not isinstance(results, dict) or "cases" not in results:
+        raise TypeError("results must be what kernels.bench.run returns")
+    if case not in results["cases"]:
+        raise ValueError(
+            f"case: {case!r} is not in the results, which have "
+            f"{sorted(results['cases'])}"
+        )
     paths = results["cases"][case]["paths"]
-    path_id = min(
-        (i for i, row in paths.items() if row["kind"] == "callback"),
-        key=lambda i: paths[i]["us_per_integral"]["best"],
-    )
+    callbacks = [i for i, row in paths.items() if row["kind"] == "callback"]
+    if not callbacks:
+        raise ValueError(f"case: {case!r} has no compiled callback path")
+    path_id = min(callbacks, key=lambda i: paths[i]["us_per_integral"]["best"])
     return path_id, paths[path_id]["us_per_integral"]["best"]
 
 
@@ -36,8 +53,7 @@ def _time_of(results, case, path_id, stat):
     if path_id != FLOOR:
         return rows[path_id]["us_per_integral"][stat]
     fl = results["cases"][case]["floor"]
-    fixed = rows["floor"]["us_per_integral"][stat]
-    return fixed + fl["floor_us"] - fl["fixed_us"]
+    return rows["replay"]["us_per_integral"][stat] + fl["arithmetic_us"]
 
 
 def _label_of(results, case, path_id):
@@ -47,25 +63,18 @@ def _label_of(results, case, path_id):
 
 
 def _specs(results):
-    """(name, case, A, B) for every target that the results can decide."""
+    """(name, case, limit, path) for every target that the results can decide."""
     cases = results["cases"]
-    if "sweep" in cases:
-        best, _ = fastest_callback(results)
-        baseline = cases["sweep"]["baseline"]
-        yield "fastest callback vs pure Python", "sweep", baseline, best
-        for path_id, row in cases["sweep"]["paths"].items():
-            if row["kind"] == "numba":
-                yield "fastest callback no slower than numba", "sweep", best, path_id
-        yield "fastest callback within 1.5x of the floor", "sweep", best, FLOOR
-    if "peaks" in cases:
-        yield "compiled callback vs quad_vec", "peaks", "quad_vec", "cython_reused"
+    for key in ("sweep", "peaks"):
+        if key in cases and cases[key]["floor"]:
+            best, _ = fastest_callback(results, key)
+            yield "fastest callback vs the floor", key, FLOOR, best
     for key in ("r2", "r3"):
-        if key in cases:
-            baseline = cases[key]["baseline"]
+        if key in cases and cases[key]["floor"]:
             yield (
-                "nquad, compiled innermost vs Python",
+                "compiled innermost vs the floor",
                 key,
-                baseline,
+                FLOOR,
                 "cython_innermost",
             )
 
@@ -73,11 +82,12 @@ def _specs(results):
 def targets(results):
     """The benchmark's targets, each with the time ratio it measured.
 
-    Every target compares the times of two paths of one case, A / B.  The
-    ``best`` times (each slice's fastest repeat: the least disturbed by other
-    processes) decide PASS or FAIL; the ratio of the medians is given too.
-    ``a`` and ``b`` are path ids, ``a_label`` and ``b_label`` what a table
-    shows.
+    Every target compares the floor of a case, A, with a path B: A / B is
+    the share of the floor's speed that B reaches, and equally of the
+    speed-up over Python at the floor.  The fastest runs decide PASS or
+    FAIL; the ratio of the medians is given too, and both speed-ups over
+    the case's baseline.  ``a`` and ``b`` are ids, ``a_label`` and
+    ``b_label`` what a table shows.
     """
     found = []
     for name, case, a, b in _specs(results):
@@ -87,6 +97,7 @@ def targets(results):
             for stat in ("best", "median")
         }
         passed = ratio["best"] >= goal if comparison == ">=" else ratio["best"] <= goal
+        baseline = _time_of(results, case, results["cases"][case]["baseline"], "best")
         found.append(
             {
                 "target": f"{case}: {name}",
@@ -98,6 +109,8 @@ def targets(results):
                 "b_us": _time_of(results, case, b, "best"),
                 "ratio": ratio["best"],
                 "ratio_of_medians": ratio["median"],
+                "limit_speedup": baseline / _time_of(results, case, a, "best"),
+                "speedup": baseline / _time_of(results, case, b, "best"),
                 "goal": f"{comparison} {goal:g}",
                 "passed": bool(passed),
             }
@@ -111,11 +124,11 @@ def _header(results, compact):
         f"Python {v['python']}, NumPy {v['numpy']}, SciPy {v['scipy']}, "
         f"Cython {v['cython']}, numba {v['numba']}",
         f"{v['platform']}, {v['cpu_count']} CPUs",
-        "Time per integral (us). best: each slice's fastest of "
-        f"{results['settings']['repeats']} repeats, summed;",
-        "median: of the repeats' totals. x base: from best."
+        "Time per integral (us). best: the fastest of "
+        f"{results['settings']['repeats']} whole runs;",
+        "median: of the runs. x base: from best."
         if compact
-        else "median [min, max]: of the repeats' totals. x baseline: from best.",
+        else "median [min, max]: of the runs. x baseline: from best.",
     ]
 
 
@@ -123,12 +136,12 @@ def _case_lines(case, compact):
     """One case's table: a row per path, then the floor's."""
     if compact:
         lines = [
-            f"{'path':<25}{'best':>9}{'median':>10}{'x base':>7}"
-            f"{'evals':>7}{'rel err':>9}"
+            f"{'path':<29}{'best':>9}{'median':>9}{'x base':>7}"
+            f"{'evals':>8}{'rel err':>9}"
         ]
     else:
         lines = [
-            f"{'path':<26}{'best':>10}{'median':>11} {'[min, max]':<20}"
+            f"{'path':<30}{'best':>10}{'median':>11} {'[min, max]':<20}"
             f"{'x baseline':>10}{'evals':>9}{'max rel err':>12}  note"
         ]
     for row in case["paths"].values():
@@ -140,28 +153,29 @@ def _case_lines(case, compact):
         evaluations = row["evaluations_per_integral"]
         if compact:
             lines.append(
-                f"{label:<25}{t['best']:>9.2f}{t['median']:>10.2f}"
-                f"{speedup:>7.1f}{evaluations:>7.0f}{error:>9}"
+                f"{label:<29}{t['best']:>9.2f}{t['median']:>9.2f}"
+                f"{speedup:>7.1f}{evaluations:>8.0f}{error:>9}"
             )
             continue
         spread = f"[{t['min']:.2f}, {t['max']:.2f}]"
         lines.append(
-            f"{label:<26}{t['best']:>10.2f}{t['median']:>11.2f} {spread:<20}"
+            f"{label:<30}{t['best']:>10.2f}{t['median']:>11.2f} {spread:<20}"
             f"{speedup:>10.1f}{evaluations:>9.0f}{error:>12}  {row['note']}"
         )
     fl = case["floor"]
-    if fl and compact:
-        lines.append(
-            f"{'floor: fixed + evals x eval':<25}{fl['floor_us']:>9.2f}"
-            f"{'':>17}{fl['evaluations_per_integral']:>7.0f}"
+    if fl:
+        label = "floor: replay + arithmetic"
+        note = (
+            f"{fl['replay_us']:.2f} us + {fl['evaluations_per_integral']:.0f} "
+            f"x {fl['per_eval']['arithmetic_ns']:.2f} ns"
         )
-    elif fl:
-        lines.append(
-            f"{'floor: fixed + evals x eval':<26}{fl['floor_us']:>10.2f}"
-            f"{'':>11} {'':<20}{'':>10}{fl['evaluations_per_integral']:>9.0f}"
-            f"{'-':>12}  {fl['fixed_us']:.2f} us + evals x "
-            f"{fl['per_eval_ns']:.1f} ns"
-        )
+        if compact:
+            lines.append(f"{label:<29}{fl['floor_us']:>9.2f}")
+        else:
+            lines.append(
+                f"{label:<30}{fl['floor_us']:>10.2f}{'':>11} {'':<20}"
+                f"{'':>10}{'':>9}{'-':>12}  {note}"
+            )
     return lines
 
 
@@ -178,13 +192,15 @@ def format_table(results, show_targets=True, compact=False):
         return "\n".join(lines)
     lines.append("")
     lines.append(
-        "Targets: A/B from the best times decides; the medians' ratio beside it."
+        "Targets: A/B, the limit's time over the path's, from the fastest runs "
+        "decides; the medians' ratio beside it."
     )
     for t in results["targets"]:
         lines.append(
             f"{'PASS' if t['passed'] else 'FAIL'}  {t['target']}: "
             f"A/B = {t['ratio']:.2f} (goal {t['goal']}; medians: "
             f"{t['ratio_of_medians']:.2f}); A = {t['a_label']} {t['a_us']:.2f} us, "
-            f"B = {t['b_label']} {t['b_us']:.2f} us"
+            f"B = {t['b_label']} {t['b_us']:.2f} us; speed-up over the baseline "
+            f"{t['speedup']:.1f}x of at most {t['limit_speedup']:.1f}x"
         )
     return "\n".join(lines)

@@ -2,13 +2,14 @@
 
 import os
 import platform
+from collections.abc import Iterable
 
 import numpy as np
 import scipy
 
 from .cases import nd_case, peaks_case, sweep_case
 from .report import targets
-from .timing import floor_estimate, time_case
+from .timing import _count, floor_estimate, time_case
 
 __all__ = ["CASES", "run", "versions"]
 
@@ -53,19 +54,34 @@ def run(
     """Run the benchmark and return its results as a dictionary (JSON-ready).
 
     ``sweep``, ``peaks`` and ``nd`` are the numbers of parameters in the cases
-    (``nd`` for each of R**2 and R**3); ``cases`` a subset of ``("sweep",
-    "peaks", "r2", "r3")``; ``numba=False`` leaves numba's rows out even when
+    (``nd`` for each of R**2 and R**3) and ``repeats`` the timed runs, each
+    an integer >= 1; ``cases`` a sequence of some of ``("sweep", "peaks",
+    "r2", "r3")``; ``numba=False`` leaves numba's rows out even when
     it is installed; ``progress`` is called with a line of text per step.
 
     ``results["cases"][key]["paths"]`` holds a row per path, keyed by its id
-    (``"cython_reused"``, ``"floor"``...), with its ``label`` for display.
+    (``"cython_reused"``, ``"replay"``...), with its ``label`` for display.
     """
-    wanted = cases or CASES
-    unknown = set(wanted) - set(CASES)
-    if unknown:
-        raise ValueError(f"cases: unknown {sorted(unknown)}, expected some of {CASES}")
-    if repeats < 1 or min(sweep, peaks, nd) < 1:
-        raise ValueError("repeats and every case size must be at least 1")
+    if cases is None:
+        wanted = CASES
+    elif isinstance(cases, str) or not isinstance(cases, Iterable):
+        raise TypeError(
+            f"cases must be a sequence of case names such as ('sweep',), got "
+            f"{type(cases).__name__} {cases!r}"
+        )
+    else:
+        wanted = tuple(cases)
+        unknown = [key for key in wanted if key not in CASES]
+        if unknown or not wanted:
+            raise ValueError(
+                f"cases: unknown {unknown!r}, expected one or more of {CASES}"
+            )
+    sizes = {"sweep": sweep, "peaks": peaks, "nd": nd, "repeats": repeats}
+    sweep, peaks, nd, repeats = (_count(name, value) for name, value in sizes.items())
+    if not isinstance(numba, bool):
+        raise TypeError(f"numba must be True or False, got {numba!r}")
+    if progress is not None and not callable(progress):
+        raise TypeError(f"progress must be callable, got {type(progress).__name__}")
     builders = {
         "sweep": lambda: sweep_case(np.linspace(0.1, 10, sweep), numba=numba),
         "peaks": lambda: peaks_case(np.linspace(0.1, 0.9, peaks), numba=numba),

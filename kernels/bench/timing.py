@@ -5,12 +5,30 @@ evaluations), then ``repeats`` timed times, the paths taking turns so that a
 burst of load on the machine hits all of them alike.
 """
 
+import operator
 import time
 
 import numpy as np
 from scipy.integrate import quad
 
+from kernels import floor
+
 __all__ = ["floor_estimate", "per_evaluation_ns", "points_quad_asks_for", "time_case"]
+
+
+def _count(name, value, minimum=1):
+    """``value`` as an int >= ``minimum``; TypeError or ValueError naming it."""
+    if isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be an integer, got a bool")
+    try:
+        value = operator.index(value)
+    except TypeError:
+        raise TypeError(
+            f"{name} must be an integer, got {type(value).__name__} {value!r}"
+        ) from None
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, got {value}")
+    return value
 
 
 def points_quad_asks_for(integrand, lower, upper, params, *args, samples=40):
@@ -34,18 +52,52 @@ def points_quad_asks_for(integrand, lower, upper, params, *args, samples=40):
     return np.array(xs), np.array(ps)
 
 
-def per_evaluation_ns(loop, x, parameters, minimum_calls=200_000, repeats=5):
-    """Nanoseconds per call of a compiled integrand, from a C loop over ``x``."""
+def per_evaluation_ns(integrand, x, parameters, minimum_calls=200_000, repeats=5):
+    """Nanoseconds per evaluation of a compiled integrand, in a C loop.
+
+    ``integrand`` is ``"gauss"``, ``"lorentz"`` or ``"gauss_nd"`` (with
+    points as the rows of a 2-D ``x``): ``kernels.floor.time_loop`` calls it
+    at every ``x[i]`` with ``parameters[i]``, the points repeated to at least
+    ``minimum_calls``.  A function that only returns its first parameter
+    runs in turns with it on the same points: the cost of a call through the
+    pointer and a read.  Only the
+    loops are timed.  Returns ``integrand_ns`` and ``call_ns`` (each the
+    fastest of ``repeats`` runs) and ``arithmetic_ns``, their difference:
+    what the integrand's arithmetic adds to a call.
+    """
+    call = {"gauss": "constant", "lorentz": "constant", "gauss_nd": "constant_nd"}
+    if integrand not in call:
+        raise ValueError(
+            f"integrand must be 'gauss', 'lorentz' or 'gauss_nd', got {integrand!r}"
+        )
+    minimum_calls = _count("minimum_calls", minimum_calls)
+    repeats = _count("repeats", repeats)
+    x = np.asarray(x, dtype=float)
+    ndim = 2 if integrand == "gauss_nd" else 1
+    if x.ndim != ndim or len(x) == 0:
+        raise ValueError(
+            f"x must be a non-empty {ndim}-D array of points, got shape {x.shape}"
+        )
+    parameters = np.asarray(parameters, dtype=float)
+    if len(parameters) != len(x):
+        raise ValueError(
+            f"parameters must have one entry per point: {len(parameters)} for "
+            f"{len(x)} points"
+        )
     copies = max(1, -(-minimum_calls // len(x)))
-    x = np.tile(x, copies)
-    parameters = np.tile(parameters, (copies,) + (1,) * (np.ndim(parameters) - 1))
-    loop(x, parameters)
-    best = np.inf
-    for _ in range(repeats):
-        start = time.perf_counter()
-        loop(x, parameters)
-        best = min(best, time.perf_counter() - start)
-    return best / len(x) * 1e9
+    x = np.tile(x, (copies,) + (1,) * (x.ndim - 1))
+    parameters = np.tile(parameters, (copies,) + (1,) * (parameters.ndim - 1))
+    best = {integrand: np.inf, call[integrand]: np.inf}
+    for _ in range(repeats):  # the two loops take turns
+        for name in best:
+            best[name] = min(best[name], *floor.time_loop(name, x, parameters, 1))
+    integrand_ns = best[integrand] / len(x) * 1e9
+    call_ns = best[call[integrand]] / len(x) * 1e9
+    return {
+        "integrand_ns": integrand_ns,
+        "call_ns": call_ns,
+        "arithmetic_ns": max(integrand_ns - call_ns, 0.0),
+    }
 
 
 def time_case(case, repeats, progress=None, chunks=10):
@@ -58,11 +110,16 @@ def time_case(case, repeats, progress=None, chunks=10):
     its point), so it takes one turn per repeat, at a different slice each
     time.
 
-    Returns a row per path, keyed by its id.  Each path gets the median, min
-    and max over the repeats of its total time, and ``best``: the sum over
-    slices of each slice's fastest repeat, the estimate least disturbed by
-    other processes on a shared machine.
+    Returns a row per path, keyed by its id.  Every path gets the same
+    statistics of its whole runs (one run: every parameter once):
+    ``best``, the fastest run, and the median, min and max over the runs.
     """
+    from .cases import Case  # cases imports this module
+
+    if not isinstance(case, Case):
+        raise TypeError(f"case must be a Case, got {type(case).__name__}")
+    repeats = _count("repeats", repeats)
+    chunks = _count("chunks", chunks)
     rows = {}
     for path in case.paths:
         if progress:
@@ -74,10 +131,7 @@ def time_case(case, repeats, progress=None, chunks=10):
             "evaluations_per_integral": path.evaluations(case.params),
         }
     slices = np.array_split(case.params, min(chunks, len(case.params)))
-    seconds = {
-        path.id: np.zeros((repeats, 1 if path.kind == "vectorised" else len(slices)))
-        for path in case.paths
-    }
+    seconds = {path.id: np.zeros(repeats) for path in case.paths}
     order = list(case.paths)
     slot = {path.id: i for i, path in enumerate(case.paths)}
     for repeat in range(repeats):
@@ -89,23 +143,23 @@ def time_case(case, repeats, progress=None, chunks=10):
                 if path.kind == "vectorised":
                     if (slot[path.id] + repeat) % len(slices) != k:
                         continue
-                    params, column = case.params, 0
+                    params = case.params
                 else:
-                    params, column = slices[k], k
+                    params = slices[k]
                 start = time.perf_counter()
                 result = path.run(params)
-                seconds[path.id][repeat, column] = time.perf_counter() - start
+                seconds[path.id][repeat] += time.perf_counter() - start
                 values[path.id].append(np.asarray(result, dtype=float))
             order = order[1:] + order[:1]  # a different path goes first each time
         values = {path_id: np.concatenate(v) for path_id, v in values.items()}
     us = 1e6 / len(case.params)
     for path_id, row in rows.items():
-        totals = seconds[path_id].sum(axis=1)
+        runs = seconds[path_id] * us
         row["us_per_integral"] = {
-            "best": float(seconds[path_id].min(axis=0).sum() * us),
-            "median": float(np.median(totals) * us),
-            "min": float(totals.min() * us),
-            "max": float(totals.max() * us),
+            "best": float(runs.min()),
+            "median": float(np.median(runs)),
+            "min": float(runs.min()),
+            "max": float(runs.max()),
         }
     baseline = rows[case.baseline]["us_per_integral"]
     for path_id, row in rows.items():
@@ -113,7 +167,7 @@ def time_case(case, repeats, progress=None, chunks=10):
             stat: baseline[stat] / row["us_per_integral"][stat]
             for stat in ("best", "median")
         }
-        if row["kind"] == "floor":
+        if path_id == "bare_call":
             row["max_relative_error"] = None  # it integrates 0, not the case
         else:
             error = np.abs(values[path_id] - case.exact) / np.abs(case.exact)
@@ -122,23 +176,36 @@ def time_case(case, repeats, progress=None, chunks=10):
 
 
 def floor_estimate(case, rows):
-    """fixed cost + evaluations x per-evaluation cost, for a 1-D case.
+    """The floor of a case: what no callback on its quad path can go below.
 
-    ``rows`` are ``time_case``'s; None for a case without a floor path.
+    ``rows`` are ``time_case``'s.  ``replay_us`` is quad's (or nquad's) own
+    work on the case's path (the ``replay`` row's fastest run).  For a 1-D
+    case, ``floor_us`` adds the integrand's arithmetic: its evaluations per
+    integral times ``arithmetic_ns`` (``per_evaluation_ns``), and
+    ``fixed_us`` is the bare quad call (the ``floor`` row).  In more
+    dimensions ``floor_us`` is ``replay_us``: the integrand's evaluations
+    cost nothing.  None for a case without a ``replay`` row.
     """
-    if case.per_eval is None:
+    if "replay" not in rows:
         return None
-    fixed = rows["floor"]
-    per_eval_ns = case.per_eval()
-    # Every compiled path asks for the same points; take the reused Cython one.
-    evaluations = rows["cython_reused"]["evaluations_per_integral"]
-    # The fixed cost already includes the constant's own evaluations: count
-    # them at the integrand's cost, so the floor errs low, never high.
-    extra = evaluations - fixed["evaluations_per_integral"]
-    floor_us = fixed["us_per_integral"]["best"] + extra * per_eval_ns * 1e-3
-    return {
-        "fixed_us": fixed["us_per_integral"]["best"],
-        "per_eval_ns": per_eval_ns,
+    replay_us = rows["replay"]["us_per_integral"]["best"]
+    evaluations = rows["replay"]["evaluations_per_integral"]
+    out = {
+        "replay_us": replay_us,
         "evaluations_per_integral": evaluations,
-        "floor_us": floor_us,
+        "fixed_us": None,
+        "per_eval": None,
+        "arithmetic_us": 0.0,
+        "floor_us": replay_us,
     }
+    if case.per_eval is not None:
+        per_eval = case.per_eval()
+        arithmetic_us = evaluations * per_eval["arithmetic_ns"] * 1e-3
+        if "bare_call" in rows:
+            out["fixed_us"] = rows["bare_call"]["us_per_integral"]["best"]
+        out.update(
+            per_eval=per_eval,
+            arithmetic_us=arithmetic_us,
+            floor_us=replay_us + arithmetic_us,
+        )
+    return out
