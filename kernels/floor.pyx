@@ -30,11 +30,12 @@ from cpython.pycapsule cimport (
     PyCapsule_GetPointer,
     PyCapsule_IsValid,
 )
+from libc.float cimport DBL_MAX
 from libc.math cimport NAN
 from libc.stdint cimport uint64_t
 from libc.string cimport memcpy
 
-from kernels.capsules cimport double_capsule, new_block
+from kernels.capsules cimport alloc_doubles, new_block, own_ranged_doubles, slot_range
 from kernels.gaussian cimport gauss, gauss_nd
 from kernels.lorentz cimport lorentz
 
@@ -52,6 +53,13 @@ SIGNATURE_1D = "double (double, void *)"
 SIGNATURE_ND = "double (int, double *, void *)"
 
 
+# What set_double accepts in the slot of a constant_callable's user_data.
+cdef slot_range RANGES[1]
+RANGES[0].name = b"value"
+RANGES[0].low = -DBL_MAX
+RANGES[0].high = DBL_MAX
+
+
 # start-constant
 cdef api double constant(double x, void *user_data) noexcept nogil:
     if user_data == NULL:  # no user_data: NaN, so that quad warns
@@ -67,7 +75,10 @@ def constant_callable(value=0.0):
     (30 evaluations on an infinite range, 21 on a finite one): what it then
     costs is the fixed cost of a ``quad`` call.
     """
-    user_data = double_capsule(finite_real("value", value))
+    cdef double checked = finite_real("value", value)  # before allocating
+    cdef double *buffer = alloc_doubles(1)
+    buffer[0] = checked
+    user_data = own_ranged_doubles(buffer, 1, RANGES, b"constant_callable")
     return LowLevelCallable.from_cython(sys.modules[__name__], "constant", user_data)
 
 

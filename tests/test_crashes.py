@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 from scipy import LowLevelCallable, integrate, ndimage
 
 import kernels
-from forked import ChildCrashed, run_forked
+from forked import run_forked
 from kernels import capsules, filters, multidim, normal, pycapsule
 from kernels.pycapsule import capsule_name
 
@@ -48,6 +48,10 @@ CALLBACKS = {
     ("lorentz", "lorentz"): QUAD,
     ("normal", "normal_pdf"): QUAD,
     ("floor", "constant"): QUAD,
+    ("floor", "replay"): QUAD,
+    ("floor", "replay_nd"): NQUAD,
+    ("floor", "tee"): QUAD,
+    ("floor", "tee_nd"): NQUAD,
     ("multidim", "correlated_gauss"): NQUAD,
     ("multidim", "record_nd"): NQUAD,
     ("filters", "trimmed_mean"): "generic_filter",
@@ -99,21 +103,6 @@ def _call(module_name, name, user_data):
     return ("value", value, categories)
 
 
-def _forked_or_known(module_name, name, user_data):
-    """run_forked(_call, ...), with floor.constant's known crash as xfail.
-
-    floor.pyx belongs to the benchmark's maintainer: until its ``constant``
-    checks user_data for NULL (a one-line change, in the report of issue 21),
-    its crash here is expected, not a failure of this suite.
-    """
-    try:
-        return run_forked(_call, module_name, name, user_data)
-    except ChildCrashed:
-        if (module_name, name) == ("floor", "constant"):
-            pytest.xfail("floor.constant has no NULL check yet (floor.pyx)")
-        raise
-
-
 # Crash 1: a callback without its user_data -------------------------------
 
 
@@ -123,7 +112,7 @@ def _forked_or_known(module_name, name, user_data):
 )
 def test_integrand_without_user_data_gives_nan_and_a_warning(module_name, name):
     # Before issue 21's fix: the child died with SIGSEGV for each of them.
-    outcome = _forked_or_known(module_name, name, None)
+    outcome = run_forked(_call, module_name, name, None)
     kind, value, categories = outcome
     assert kind == "value"
     assert math.isnan(value)
@@ -332,7 +321,7 @@ def test_new_capsule_takes_any_pointer_sized_int():
 
 def _block(kind, value):
     """A capsule of one kind, made in the child (capsules do not pickle)."""
-    from kernels import gaussian, lorentz
+    from kernels import floor, gaussian, lorentz
 
     makers = {
         "none": lambda: None,
@@ -348,6 +337,7 @@ def _block(kind, value):
         "trimmed": lambda: filters.trimmed_mean_callable(9, 1).user_data,
         "ema": lambda: filters.ema_callable(0.5).user_data,
         "polar": lambda: filters.polar_callable((1.0, 1.0), 1.0, 0.5).user_data,
+        "tape": lambda: floor.replay_callable([value, 1.0, 2.0]).user_data,
         "datetime": lambda: datetime.datetime_CAPI,
         "numpy": lambda: np._core.multiarray._ARRAY_API,
     }
@@ -392,12 +382,28 @@ def _own_kind(module_name, name):
         "trimmed_mean": ("trimmed",),
         "ema": ("ema",),
         "polar_unwrap": ("polar",),
+        "replay": ("tape",),
+        "replay_nd": ("tape",),
+        # A recorder's own block is made inside floor.record_values: a
+        # player's tape, like every other block here, is not its kind.
+        "tee": (),
+        "tee_nd": (),
     }[name]
 
 
 # The callbacks that recognise their block by a tag: any other block, a
 # foreign capsule or none gives NaN (or a TypeError for ndimage).
-TAGGED = {"normal_pdf", "record_nd", "trimmed_mean", "ema", "polar_unwrap"}
+TAGGED = {
+    "normal_pdf",
+    "record_nd",
+    "trimmed_mean",
+    "ema",
+    "polar_unwrap",
+    "replay",
+    "replay_nd",
+    "tee",
+    "tee_nd",
+}
 KINDS = [
     "none",
     "double",
@@ -410,6 +416,7 @@ KINDS = [
     "trimmed",
     "ema",
     "polar",
+    "tape",
     "datetime",
     "numpy",
 ]
@@ -422,15 +429,7 @@ KINDS = [
 )
 def test_from_cython_with_any_user_data_never_crashes(callback, kind, value):
     module_name, name = callback
-    try:
-        outcome, before, after, own = run_forked(
-            _fuzz_one, module_name, name, kind, value
-        )
-    except ChildCrashed:
-        if callback == ("floor", "constant") and kind == "none":
-            event("floor.constant without user_data: known crash (floor.pyx)")
-            return
-        raise
+    outcome, before, after, own = run_forked(_fuzz_one, module_name, name, kind, value)
     event(f"user_data kind: {'own' if kind in own else 'other'}")
     # No callback writes into a block that is not its own.
     if kind not in own:
