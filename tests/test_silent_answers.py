@@ -83,6 +83,7 @@ def test_lorentz_integral_of_the_issue_by_hand():
 @pytest.mark.parametrize(("c", "width", "lower", "upper"), CASES)
 def test_lorentz_integral_matches_mpmath(c, width, lower, upper):
     import mpmath  # the test group installs it
+
     mpmath.mp.dps = 50
     exact = mpmath.atan((mpmath.mpf(upper) - c) / width) - mpmath.atan(
         (mpmath.mpf(lower) - c) / width
