@@ -197,6 +197,16 @@ def test_dask_names_the_graph_it_could_not_serialize(dask_client):
     assert str(cause) == "cannot pickle 'PyCapsule' object"
 
 
+def test_dask_scatter_names_the_low_level_callable(dask_client):
+    # The page: the error names what holds the callable, LowLevelCallable for
+    # client.scatter(llc).
+    llc = gaussian.gaussian_callable(1.0)
+    with pytest.raises(
+        TypeError, match="Could not serialize object of type LowLevelCallable"
+    ):
+        dask_client.scatter(llc)
+
+
 def test_no_dashboard_still_leaves_the_schedulers_http_server(dask_client):
     # dashboard_address=None turns the dashboard off, not the HTTP server
     # (distributed/scheduler.py: start_http_server on the default port 8787).
