@@ -42,8 +42,10 @@ cdef const char *PARAMS_NAME = b"kernels.normal.params"
 
 cdef double INV_SQRT_2PI = 1.0 / sqrt(2.0 * M_PI)
 
-# The first field of every normal_params struct made here: "KN-NORM1".
-cdef uint64_t NORMAL_TAG = 0x4B4E2D4E4F524D31
+# The first field of every normal_params struct made here: the bits of a
+# NaN whose payload spells "KNORML", which no block of doubles made by
+# kernels.capsules can hold (see multidim's RECORD_TAG).
+cdef uint64_t NORMAL_TAG = 0x7FF44B4E4F524D4C
 
 # The standard deviations normal_pdf computes right: 1 / sigma is finite.
 SIGMA_RANGE = (DBL_MIN, DBL_MAX)
