@@ -409,3 +409,35 @@ def test_integrate_chunk_names_its_parameter(a_values):
     # Before: 2.0 gave "'float' object is not iterable".
     with pytest.raises((TypeError, ValueError), match="a_values"):
         sweep.integrate_chunk(a_values)
+
+
+# Where quad's silence begins, as the docstrings say (found by a scan of
+# widths and sigmas in steps of 10**0.1: warned or right up to there, tiny
+# and silent beyond, on both sides).
+
+
+@pytest.mark.parametrize("width", [1e-6, 1e-11, 1e6, 1e11])
+def test_between_the_checked_range_and_the_silent_one_quad_warns(width):
+    value, _, warned = quad_line(lorentz.lorentz_callable(0.0, width))
+    assert warned
+
+
+@pytest.mark.parametrize("width", [2e-12, 1e-12, 5e11, 1e12, 1e20])
+def test_from_3e_12_and_4e11_on_quad_misses_the_lorentzian_silently(width):
+    value, _, warned = quad_line(lorentz.lorentz_callable(0.0, width))
+    assert value < 1e-3 * math.pi and not warned
+    doc = " ".join(lorentz.lorentz_callable.__doc__.split())
+    assert "3e-12 and up to 4e11" in doc
+
+
+@pytest.mark.parametrize("sigma", [1e5, 1e11])
+def test_a_wide_normal_density_makes_quad_warn(sigma):
+    assert quad_line(normal.normal_callable(0.0, sigma))[2]
+
+
+@pytest.mark.parametrize("sigma", [2e11, 1e12, 1e50])
+def test_from_sigma_1_6e11_on_quad_misses_the_density_silently(sigma):
+    value, _, warned = quad_line(normal.normal_callable(0.0, sigma))
+    assert value < 1e-3 and not warned
+    doc = " ".join(normal.normal_callable.__doc__.split())
+    assert "from sigma about 1.6e11 on" in doc
