@@ -570,3 +570,26 @@ def test_every_nan_is_stored_as_one_nan():
         for stored in capsules.read_doubles(block):
             bits_stored = struct.unpack("<Q", struct.pack("<d", stored))[0]
             assert bits_stored & ~(1 << 63) == canonical
+
+
+FILTER_TAGS = {  # filters.pyx's tags, and the finite ones they replaced
+    "trimmed_mean": [0x7FF44B465452494D, 0x4B462D5452494D31],
+    "ema": [0x7FF44B46454D4131, 0x4B462D454D412D31],
+    "polar_unwrap": [0x7FF44B46504F4C41, 0x4B462D504F4C4131],
+}
+
+
+def _filter_on_forged(name, bits):
+    block = capsules.double_capsule(_double_with_bits(bits))
+    return _call("filters", name, block)[:2]
+
+
+@pytest.mark.parametrize(
+    ("name", "bits"),
+    [(name, bits) for name, tags in FILTER_TAGS.items() for bits in tags],
+    ids=lambda v: hex(v) if isinstance(v, int) else v,
+)
+def test_no_block_of_doubles_passes_for_a_filter_block(name, bits):
+    # Before: double_capsule(4.248e54) passed polar_unwrap's tag check, and
+    # its struct was read past the 8-byte block.
+    assert run_forked(_filter_on_forged, name, bits) == ("raised", "TypeError")
