@@ -79,18 +79,25 @@ def real_array(name, values, ndim=1):
     object arrays are refused, where ``numpy.asarray(values, float)`` would
     turn ``['1', '2']`` into numbers, ``[None]`` into NaN and ``[1+2j]`` into
     ``[1.]`` with only a warning.  A ``memoryview`` is taken when it views
-    numbers (of an array, say), not the bytes of a ``bytes`` object or a
-    string.  ValueError for a ragged sequence, another number of dimensions,
-    or a finite value too large for a float (an integer of 10**400, a long
-    double of 1e400), which NumPy would store as inf.
+    numbers (of an array, or bytes cast to a number format such as
+    ``"d"``), not the raw bytes of a ``bytes`` object or a string.
+    ValueError for a ragged sequence, another number of dimensions, a
+    released memoryview, or a finite value too large for a float (an
+    integer of 10**400, a long double of 1e400), which NumPy would store as
+    inf.
     """
-    if isinstance(values, memoryview) and isinstance(
-        values.obj, str | bytes | bytearray
-    ):
-        raise TypeError(
-            f"{name} must be a sequence or array of real numbers, got a "
-            f"memoryview of {type(values.obj).__name__}"
-        )
+    if isinstance(values, memoryview):
+        try:
+            view_format, owner = values.format, values.obj
+        except ValueError:  # "operation forbidden on released memoryview"
+            raise ValueError(f"{name} is a released memoryview") from None
+        if view_format in ("B", "b", "c") and isinstance(
+            owner, str | bytes | bytearray
+        ):
+            raise TypeError(
+                f"{name} must be a sequence or array of real numbers, got a "
+                f"memoryview of the bytes of a {type(owner).__name__}"
+            )
     if isinstance(values, str | bytes | bytearray) or values is None:
         raise TypeError(
             f"{name} must be a sequence or array of real numbers, got "

@@ -30,6 +30,7 @@ from cpython.pycapsule cimport (
     PyCapsule_New,
     PyCapsule_SetContext,
 )
+from libc.math cimport NAN
 from libc.string cimport memcpy
 
 import operator
@@ -94,6 +95,13 @@ cdef object _own(double *buffer, Py_ssize_t n, const slot_range *ranges,
     info.ranges = ranges
     info.owner = owner
     info.read_only = read_only
+    # Every NaN is stored as C's NAN: the payload bits of another NaN could
+    # spell the tag of another kind of block (multidim's record, normal's
+    # params), and a callback handed this block would take it for one.
+    cdef Py_ssize_t i
+    for i in range(n):
+        if buffer[i] != buffer[i]:
+            buffer[i] = NAN
     try:
         capsule = PyCapsule_New(<void *>buffer, BUFFER_NAME, &_free_doubles)
     except BaseException:
@@ -260,7 +268,7 @@ def set_double(capsule, index, value):
         info.ranges[i].low <= v <= info.ranges[i].high
     ):
         raise _out_of_range(info, i, v)
-    buffer[i] = v
+    buffer[i] = NAN if v != v else v  # any NaN as C's NAN: see _own
 # end-set-double
 
 

@@ -49,9 +49,12 @@ cdef enum:
 
 # Every parameter block starts with a tag that names its callback, so that a
 # callback handed another block (or none) refuses it instead of misreading it.
-cdef uint64_t TRIMMED_MEAN_TAG = 0x4B462D5452494D31  # "KF-TRIM1" in ASCII
-cdef uint64_t EMA_TAG = 0x4B462D454D412D31           # "KF-EMA-1"
-cdef uint64_t POLAR_TAG = 0x4B462D504F4C4131         # "KF-POLA1"
+# Each is the bits of a NaN whose payload spells a name in ASCII: no block of
+# doubles can start with it, since kernels.capsules stores every NaN as C's
+# NAN (a finite tag would be forged by double_capsule of the same bits).
+cdef uint64_t TRIMMED_MEAN_TAG = 0x7FF44B465452494D  # NaN, payload "KFTRIM"
+cdef uint64_t EMA_TAG = 0x7FF44B46454D4131           # NaN, payload "KFEMA1"
+cdef uint64_t POLAR_TAG = 0x7FF44B46504F4C41         # NaN, payload "KFPOLA"
 
 # And each kind of block has a capsule name of its own: an API that takes a
 # capsule checks its name, so kernels.capsules.set_double, which accepts only

@@ -53,8 +53,12 @@ ctypedef struct record_block:
 # The name of every record capsule: not kernels.capsules', so that
 # set_double, which writes any buffer of doubles, refuses it.
 cdef const char *RECORD_NAME = b"kernels.multidim.record"
-# The first field of every record: "KM-RECD1" in ASCII.
-cdef uint64_t RECORD_TAG = 0x4B4D2D5245434431
+# The first field of every record: the bits of a NaN whose payload spells
+# "KMRECD" in ASCII.  No other block kernels makes can start with it:
+# kernels.capsules stores every NaN as C's NAN, and the other blocks start
+# with a finite value or a tag of their own.  (A finite tag could be forged
+# by double_capsule of the double with the same bits.)
+cdef uint64_t RECORD_TAG = 0x7FF44B4D52454344
 
 # Records allocated here and not yet freed, counted by new_block and by the
 # destructor of its capsules (with the GIL held).

@@ -42,8 +42,10 @@ cdef const char *PARAMS_NAME = b"kernels.normal.params"
 
 cdef double INV_SQRT_2PI = 1.0 / sqrt(2.0 * M_PI)
 
-# The first field of every normal_params struct made here: "KN-NORM1".
-cdef uint64_t NORMAL_TAG = 0x4B4E2D4E4F524D31
+# The first field of every normal_params struct made here: the bits of a
+# NaN whose payload spells "KNORML", which no block of doubles made by
+# kernels.capsules can hold (see multidim's RECORD_TAG).
+cdef uint64_t NORMAL_TAG = 0x7FF44B4E4F524D4C
 
 # The standard deviations normal_pdf computes right: 1 / sigma is finite.
 SIGMA_RANGE = (DBL_MIN, DBL_MAX)
@@ -118,11 +120,11 @@ def normal_callable(mu, sigma):
     ``QUAD_LINE_SIGMA_RANGE`` (1e-3 to 1e4 with mu = 0, checked by the
     tests).  For a narrower density (sigma below about 3e-4), or one far
     from 0, its first points all miss the peak and it returns 0 with no
-    warning; for a very wide one it warns, or (sigma of 1e100) returns a
-    tiny number.  Integrate from mu - 40 sigma to mu + 40 sigma instead
-    (what lies beyond is below 1e-300 of the total), with ``epsabs=0``, or
-    split at mu; for sigma below about 1e-305 quad's points on such a range
-    are subnormal numbers, and it comes out 1e-4 off.
+    warning; for a wider one it warns, and from sigma about 1.6e11 on it
+    returns a tiny number with no warning.  Integrate from mu - 40 sigma to
+    mu + 40 sigma instead (what lies beyond is below 1e-300 of the total),
+    with ``epsabs=0``, or split at mu; for sigma below about 1e-305 quad's
+    points on such a range are subnormal numbers, and it comes out 1e-4 off.
     """
     user_data = normal_params_capsule(mu, sigma)
     module = sys.modules[__name__]

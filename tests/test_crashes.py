@@ -21,6 +21,7 @@ import datetime
 import importlib
 import math
 import os
+import struct
 import subprocess
 import sys
 import textwrap
@@ -503,3 +504,91 @@ def test_from_cython_with_its_own_user_data_gives_the_exact_integral(name, p, q)
     # dblquad over the plane: each inner quad to its default 1.5e-8.
     rel = 1e-6 if name == "correlated_gauss" else 1e-8
     assert value == pytest.approx(exact, rel=rel, abs=0)
+
+
+# A tag that a block of doubles could hold ---------------------------------
+
+# The bits of the tags as multidim.pyx and normal.pyx define them (NaNs with a
+# payload), and of the finite tags they replaced ("KM-RECD1", "KN-NORM1"):
+# double_capsule(the double with those bits) was taken for a record, and
+# record_nd wrote past its 8 bytes (PYTHONMALLOC=debug: "bad trailing pad
+# byte").
+RECORD_TAG_BITS = 0x7FF44B4D52454344
+NORMAL_TAG_BITS = 0x7FF44B4E4F524D4C
+FORGERIES = [RECORD_TAG_BITS, NORMAL_TAG_BITS, 0x4B4D2D5245434431, 0x4B4E2D4E4F524D31]
+
+
+def _double_with_bits(bits):
+    return struct.unpack("<d", struct.pack("<Q", bits))[0]
+
+
+def _forged(route, bits):
+    """Callbacks handed a block of doubles whose first 8 bytes are ``bits``."""
+    value = _double_with_bits(bits)
+    if route == "double_capsule":
+        block = capsules.double_capsule(value)
+    elif route == "array_capsule":
+        block = capsules.array_capsule(np.array([value]))
+    else:
+        block = capsules.double_capsule(0.0)
+        capsules.set_double(block, 0, value)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        record = LowLevelCallable.from_cython(multidim, "record_nd", block)
+        recorded = integrate.dblquad(record, 0, 1, 0, 1)[0]
+        pdf = LowLevelCallable.from_cython(normal, "normal_pdf", block)
+        density = integrate.quad(pdf, 0, 1)[0]
+    return recorded, density
+
+
+@pytest.mark.parametrize("route", ["double_capsule", "array_capsule", "set_double"])
+@pytest.mark.parametrize("bits", FORGERIES, ids=hex)
+def test_no_block_of_doubles_passes_for_a_record_or_normal_params(route, bits):
+    # Before: 1.0 from record_nd (and a write past the block) and a number
+    # read past the block from normal_pdf, for the finite tags.
+    recorded, density = run_forked(_forged, route, bits)
+    assert math.isnan(recorded)
+    assert math.isnan(density)
+
+
+@given(bits=st.integers(0, 2**64 - 1) | st.sampled_from(FORGERIES))
+def test_a_double_of_any_bits_is_refused_by_the_tagged_callbacks(bits):
+    event("result checked: refused")
+    recorded, density = run_forked(_forged, "double_capsule", bits)
+    assert math.isnan(recorded)
+    assert math.isnan(density)
+
+
+def test_every_nan_is_stored_as_one_nan():
+    # What makes a NaN tag safe: kernels.capsules keeps no NaN payload.
+    canonical = struct.unpack("<Q", struct.pack("<d", math.nan))[0] & ~(1 << 63)
+    for bits in (RECORD_TAG_BITS, NORMAL_TAG_BITS, 0xFFF8000000000001):
+        value = _double_with_bits(bits)
+        block = capsules.array_capsule([1.0, value])
+        capsules.set_double(block, 0, value)
+        for stored in capsules.read_doubles(block):
+            bits_stored = struct.unpack("<Q", struct.pack("<d", stored))[0]
+            assert bits_stored & ~(1 << 63) == canonical
+
+
+FILTER_TAGS = {  # filters.pyx's tags, and the finite ones they replaced
+    "trimmed_mean": [0x7FF44B465452494D, 0x4B462D5452494D31],
+    "ema": [0x7FF44B46454D4131, 0x4B462D454D412D31],
+    "polar_unwrap": [0x7FF44B46504F4C41, 0x4B462D504F4C4131],
+}
+
+
+def _filter_on_forged(name, bits):
+    block = capsules.double_capsule(_double_with_bits(bits))
+    return _call("filters", name, block)[:2]
+
+
+@pytest.mark.parametrize(
+    ("name", "bits"),
+    [(name, bits) for name, tags in FILTER_TAGS.items() for bits in tags],
+    ids=lambda v: hex(v) if isinstance(v, int) else v,
+)
+def test_no_block_of_doubles_passes_for_a_filter_block(name, bits):
+    # Before: double_capsule(4.248e54) passed polar_unwrap's tag check, and
+    # its struct was read past the 8-byte block.
+    assert run_forked(_filter_on_forged, name, bits) == ("raised", "TypeError")
