@@ -85,8 +85,12 @@ def constant_callable(value=0.0):
 # --- the tape: record an integrand's values, play them back ------------------
 
 # Every tape starts with this tag: a callback given another block (or none)
-# returns NaN instead of reading or writing it.
-cdef uint64_t TAPE_TAG = 0x4B462D5441504531  # "KF-TAPE1" in ASCII
+# returns NaN instead of reading or writing it.  Its bits are a NaN whose
+# payload spells "KFTAPE": kernels.capsules stores every NaN as C's NAN, so
+# no block of doubles can start with it (a finite tag could be forged by
+# double_capsule of the double with the same bits, and replay, which writes
+# its position into the tape, would then write past that block).
+cdef uint64_t TAPE_TAG = 0x7FF44B4654415045
 cdef const char *TAPE_NAME = b"kernels.floor.tape"
 cdef Py_ssize_t _live_tapes = 0
 cdef Py_ssize_t AHEAD = 64  # values: eight cache lines of 64 bytes

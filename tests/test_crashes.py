@@ -592,3 +592,29 @@ def test_no_block_of_doubles_passes_for_a_filter_block(name, bits):
     # Before: double_capsule(4.248e54) passed polar_unwrap's tag check, and
     # its struct was read past the 8-byte block.
     assert run_forked(_filter_on_forged, name, bits) == ("raised", "TypeError")
+
+
+# floor.pyx's tape tag, and the finite one it replaced ("KF-TAPE1"): replay
+# writes its position into the block, so a block of doubles taken for a tape
+# would be written past its end.
+TAPE_TAGS = [0x7FF44B4654415045, 0x4B462D5441504531]
+
+
+def _replay_on_forged(name, bits):
+    from kernels import floor
+
+    block = capsules.double_capsule(_double_with_bits(bits))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        llc = LowLevelCallable.from_cython(floor, name, block)
+        if name in ("replay", "tee"):
+            value = integrate.quad(llc, 0, 1)[0]
+        else:
+            value = integrate.dblquad(llc, 0, 1, 0, 1)[0]
+    return value
+
+
+@pytest.mark.parametrize("name", ["replay", "replay_nd", "tee", "tee_nd"])
+@pytest.mark.parametrize("bits", TAPE_TAGS, ids=hex)
+def test_no_block_of_doubles_passes_for_a_tape(name, bits):
+    assert math.isnan(run_forked(_replay_on_forged, name, bits))
