@@ -39,7 +39,6 @@ from kernels import (
     seed,
 )
 
-
 PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 

@@ -82,4 +82,3 @@ def test_the_check_sees_buffers_that_stay_alive():
 
     kept = kept_memory(keeps, 1_000)
     assert kept is not None and "live counters" in kept, kept
-
