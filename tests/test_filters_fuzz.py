@@ -229,6 +229,34 @@ def test_polar_callable_hostile(centre, radius, angle):
         check_polar(llc, *centre_label, r, a)
 
 
+def test_range_ends_by_hand():
+    # Each documented range holds its ends and nothing beyond them.
+    accepted = [
+        lambda: filters.trimmed_mean_callable(1, 0),
+        lambda: filters.trimmed_mean_callable(1024, 511),
+        lambda: filters.trimmed_mean_callable(9, 4),
+        lambda: filters.ema_callable(1),
+        lambda: filters.ema_callable(5e-324),
+        lambda: filters.polar_callable((0, 0), 5e-324, 5e-324),
+    ]
+    refused = [
+        ("filter_size", lambda: filters.trimmed_mean_callable(0, 0)),
+        ("filter_size", lambda: filters.trimmed_mean_callable(1025, 0)),
+        ("trim", lambda: filters.trimmed_mean_callable(10, 5)),
+        ("trim", lambda: filters.trimmed_mean_callable(9, -1)),
+        ("alpha", lambda: filters.ema_callable(0.0)),
+        ("alpha", lambda: filters.ema_callable(math.nextafter(1.0, 2.0))),
+        ("radius_step", lambda: filters.polar_callable((0, 0), 0.0, 1.0)),
+        ("angle_step", lambda: filters.polar_callable((0, 0), 1.0, -0.0)),
+    ]
+    for make in accepted:
+        assert filters.parameters(make().user_data)
+    for name, make in refused:
+        with pytest.raises(ValueError) as info:
+            make()
+        assert names(str(info.value), name), info.value
+
+
 # --- parameters ---------------------------------------------------------------
 
 

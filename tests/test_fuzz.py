@@ -311,6 +311,94 @@ def test_gaussian_parameter_boundaries_by_hand():
         assert names(str(info.value), "a"), info.value
 
 
+def just_below(x):
+    return math.nextafter(x, -math.inf)
+
+
+def just_above(x):
+    return math.nextafter(x, math.inf)
+
+
+@pytest.mark.parametrize(
+    ("call", "name", "inside", "outside"),
+    [
+        # (a call of one value, the parameter, accepted ends, refused neighbours)
+        (
+            lambda w: lorentz.lorentz_callable(0.0, w),
+            "width",
+            [WIDTH_LOW, WIDTH_HIGH],
+            [just_below(WIDTH_LOW), just_above(WIDTH_HIGH)],
+        ),
+        (
+            lambda w: capsules.set_double(
+                lorentz.lorentz_callable(0.0, 1.0).user_data, 1, w
+            ),
+            "width",
+            [WIDTH_LOW, WIDTH_HIGH],
+            [just_below(WIDTH_LOW), just_above(WIDTH_HIGH)],
+        ),
+        (
+            lambda c: capsules.set_double(
+                lorentz.lorentz_callable(0.0, 1.0).user_data, 0, c
+            ),
+            "c",
+            [-DBL_MAX, DBL_MAX],
+            [-math.inf, math.inf],
+        ),
+        (
+            lambda s: normal.normal_callable(0.0, s),
+            "sigma",
+            [DBL_MIN, DBL_MAX],
+            [just_below(DBL_MIN), math.inf],
+        ),
+        (
+            lambda s: normal.set_normal_params(
+                normal.normal_params_capsule(0.0, 1.0), 0.0, s
+            ),
+            "sigma",
+            [DBL_MIN, DBL_MAX],
+            [just_below(DBL_MIN), math.inf],
+        ),
+        (
+            lambda w: floor.sum_lorentz([0.0], [[0.0, w]]),
+            "parameters",
+            [WIDTH_LOW, WIDTH_HIGH],
+            [just_below(WIDTH_LOW), just_above(WIDTH_HIGH)],
+        ),
+        (
+            lambda a: floor.sum_gauss([1.0], [a]),
+            "a",
+            [5e-324, DBL_MAX],
+            [0.0, math.inf],
+        ),
+        (
+            lambda n: multidim.recording_callable(n),
+            "slots",
+            [1, 64],
+            [0, 65],
+        ),
+    ],
+    ids=[
+        "lorentz_callable",
+        "set_double width",
+        "set_double c",
+        "normal_callable",
+        "set_normal_params",
+        "sum_lorentz",
+        "sum_gauss",
+        "recording_callable",
+    ],
+)
+def test_range_ends_by_hand(call, name, inside, outside):
+    # Each documented range holds its ends and nothing beyond them.
+    for value in inside:
+        call(value)
+    for value in outside:
+        with pytest.raises(ValueError) as info:
+            call(value)
+        assert names(str(info.value), name), info.value
+
+
 # --- lorentz -----------------------------------------------------------------
 
 
@@ -693,6 +781,21 @@ def test_array_capsule_hostile(labelled):
         checked()
 
 
+def made_and_read(values):
+    return capsules.read_doubles(capsules.array_capsule(values))
+
+
+@given(values=hnp.arrays(np.float64, st.integers(1, 8)))
+def test_read_doubles_valid(values):
+    # Whatever doubles a buffer holds (NaN, -0.0 and subnormals too), read
+    # back bit for bit; and the parameters of every factory's buffer.
+    assert same(run_forked(made_and_read, values), values)
+    for kind, expected in DOUBLES.items():
+        result = run_forked(capsules.read_doubles, CAPSULE_MAKERS[kind]())
+        np.testing.assert_allclose(result, expected, rtol=1e-15, atol=1e-15)
+    checked()
+
+
 @given(kind=capsule_kinds)
 def test_read_doubles(kind):
     capsule = CAPSULE_MAKERS[kind]()
@@ -895,6 +998,25 @@ def read_set_read(capsule):
     first = normal.read_normal_params(capsule)
     normal.set_normal_params(capsule, 1.0, 2.0)
     return first, normal.read_normal_params(capsule)
+
+
+def normal_round_trip(mu, sigma, new_mu, new_sigma):
+    capsule = normal.normal_params_capsule(mu, sigma)
+    first = normal.read_normal_params(capsule)
+    normal.set_normal_params(capsule, new_mu, new_sigma)
+    return first, normal.read_normal_params(capsule)
+
+
+@given(
+    mu=st.floats(-DBL_MAX, DBL_MAX),
+    sigma=st.floats(DBL_MIN, DBL_MAX),
+    new_mu=st.floats(-DBL_MAX, DBL_MAX),
+    new_sigma=st.floats(DBL_MIN, DBL_MAX),
+)
+def test_normal_readers_valid(mu, sigma, new_mu, new_sigma):
+    result = run_forked(normal_round_trip, mu, sigma, new_mu, new_sigma)
+    assert result == ((mu, sigma), (new_mu, new_sigma))
+    checked()
 
 
 @given(kind=capsule_kinds)
