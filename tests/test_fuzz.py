@@ -509,6 +509,23 @@ def test_lorentz_integral_by_hand():
     assert lorentz.lorentz_integral(0, 1, 1e3, 2e3) == pytest.approx(5e-4, rel=1e-6)
 
 
+@pytest.mark.parametrize("bad", [math.inf, -math.inf, math.nan])
+@pytest.mark.parametrize("name", ["c", "lower", "upper", "width"])
+def test_lorentz_integral_refuses_what_is_not_finite_by_hand(name, bad):
+    args = {"c": 0.0, "width": 1.0, "lower": -1.0, "upper": 1.0}
+    for value in (bad, [0.5, bad]):  # alone, or one of an array's values
+        with pytest.raises(ValueError) as info:
+            lorentz.lorentz_integral(**(args | {name: value}))
+        assert names(str(info.value), name), info.value
+
+
+@pytest.mark.parametrize("width", [0.0, -0.0, -1.0, -5e-324])
+def test_lorentz_integral_refuses_a_width_that_is_not_positive_by_hand(width):
+    with pytest.raises(ValueError) as info:
+        lorentz.lorentz_integral(0.0, width, -1.0, 1.0)
+    assert names(str(info.value), "width"), info.value
+
+
 array_parameters = st.one_of(
     st.floats(-1e3, 1e3).map(lambda v: (v, v)),
     real_numbers,
