@@ -53,6 +53,7 @@ from kernels import (
     normal,
     seed,
     signatures,
+    sweep,
 )
 from kernels.pycapsule import capsule_name, capsule_pointer
 from labelled import (
@@ -397,6 +398,46 @@ def test_range_ends_by_hand(call, name, inside, outside):
         with pytest.raises(ValueError) as info:
             call(value)
         assert names(str(info.value), name), info.value
+
+
+# --- sweep ---------------------------------------------------------------------
+
+CHUNK_FUNCTIONS = pytest.mark.parametrize(
+    "integrate_chunk",
+    [sweep.integrate_chunk, sweep.integrate_chunk_new_callable],
+    ids=["integrate_chunk", "integrate_chunk_new_callable"],
+)
+
+
+@CHUNK_FUNCTIONS
+@given(a_values=st.lists(log_uniform(1e-3, 1e3), max_size=6))
+def test_integrate_chunk_valid(integrate_chunk, a_values):
+    result = run_forked(integrate_chunk, a_values)
+    expected = [math.sqrt(math.pi / a) for a in a_values]
+    assert result.shape == (len(a_values),)
+    assert result == pytest.approx(expected, rel=1e-8)
+    checked()
+
+
+@CHUNK_FUNCTIONS
+@given(
+    labelled=st.lists(
+        st.one_of(log_uniform(1e-3, 1e3).map(lambda a: (a, a)), real_inputs),
+        max_size=4,
+    ),
+    as_array=st.booleans(),
+)
+def test_integrate_chunk_hostile(integrate_chunk, labelled, as_array):
+    a_values = [value for value, _ in labelled]
+    errors, expected = combine(*(need(label, "a", positive) for _, label in labelled))
+    if as_array and not errors:
+        a_values = np.array(a_values, dtype=np.float64)
+    result = check_outcome(errors, integrate_chunk, a_values)
+    if result is not None and all(1e-3 <= a <= 1e3 for a in expected):
+        assert result == pytest.approx(
+            [math.sqrt(math.pi / a) for a in expected], rel=1e-8
+        )
+        checked()
 
 
 # --- lorentz -----------------------------------------------------------------
