@@ -2,7 +2,7 @@ import os
 import pathlib
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 import kernels
 
@@ -58,4 +58,30 @@ settings.register_profile(
     print_blob=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
-settings.load_profile(os.environ.get("KERNELS_FUZZ_PROFILE", "default"))
+PROFILE = os.environ.get("KERNELS_FUZZ_PROFILE", "default")
+settings.load_profile(PROFILE)
+# The suite's profile without shrinking, for tests that run a property only to
+# see it fail (a minimal failing example would only cost time).
+settings.register_profile(
+    "no-shrink",
+    parent=settings.get_profile(PROFILE),
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+    report_multiple_bugs=False,
+)
+
+
+@pytest.fixture
+def without_shrinking(monkeypatch):
+    """``without_shrinking(test)``: run an @given test with the no-shrink profile.
+
+    @given reads its settings when it decorates, so they are replaced on the
+    test (and put back afterwards by monkeypatch).
+    """
+
+    def run(test):
+        monkeypatch.setattr(
+            test, "_hypothesis_internal_use_settings", settings.get_profile("no-shrink")
+        )
+        test()
+
+    return run

@@ -1,6 +1,7 @@
 """Make 10**6 callables from every factory of kernels and check nothing stays.
 
-Not a test (it takes minutes): run it by hand after a change to how kernels
+Not a test (it takes minutes; tests/test_memory.py runs a short version of
+it in `make test`): run it by hand after a change to how kernels
 allocates, from a folder that is not the project root:
 
     cd /tmp && /path/to/.venv/bin/python /path/to/tests/memory_check.py [N]
@@ -9,7 +10,7 @@ For each factory it makes N callables (default 10**6), each dropped at once,
 and reports three measurements taken after a warm-up and gc.collect():
 - tracemalloc: the bytes traced by Python's allocators (PyMem_Malloc, which
   every capsule buffer and struct uses, included) before and after;
-- resident memory (VmRSS of /proc/self/status) before and after;
+- resident memory (/proc/self/statm) before and after;
 - the live counters of the modules (capsules.live_buffers, normal.live_params,
   multidim.live_records, filters.live_blocks), which must come back to where
   they started.
@@ -19,6 +20,7 @@ Exit status 1 if a factory other than the control keeps more than 64 KiB
 """
 
 import gc
+import os
 import sys
 import time
 import tracemalloc
@@ -37,13 +39,13 @@ from kernels import (
     seed,
 )
 
+PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
+
 
 def rss_kib():
-    with open("/proc/self/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
+    """Resident memory of this process in KiB (the second field of statm)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * PAGE_KIB
 
 
 def counters():
