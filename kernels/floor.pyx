@@ -117,8 +117,9 @@ cdef api double replay(double x, void *user_data) noexcept nogil:
     if tape == NULL or tape.tag != TAPE_TAG or tape.position >= tape.n:
         return NAN  # quad warns: the tape ran out, or it is not a tape
     if tape.position + AHEAD < tape.n:
-        # Ask for the values a few cache lines on: quad's work between two
-        # calls hides the wait for memory, which a callback does not have.
+        # Ask for the values a few cache lines on, so that quad's work between
+        # two calls hides part of the wait for memory, which the real
+        # integrand does not have (its parameters stay in the cache).
         __builtin_prefetch(&tape.values[tape.position + AHEAD])
     tape.position += 1
     return tape.values[tape.position - 1]

@@ -224,7 +224,7 @@ def sweep_case(a_values, numba=True):
             "from_cython",
             "callback",
             from_cython(),
-            "new callable, no malloc",
+            "new callable, same user_data",
         ),
         quad_path(
             "cython_reused",

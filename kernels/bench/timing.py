@@ -179,12 +179,14 @@ def floor_estimate(case, rows):
     """The floor of a case: what no callback on its quad path can go below.
 
     ``rows`` are ``time_case``'s.  ``replay_us`` is quad's (or nquad's) own
-    work on the case's path (the ``replay`` row's fastest run).  For a 1-D
-    case, ``floor_us`` adds the integrand's arithmetic: its evaluations per
-    integral times ``arithmetic_ns`` (``per_evaluation_ns``), and
-    ``fixed_us`` is the bare quad call (the ``floor`` row).  In more
-    dimensions ``floor_us`` is ``replay_us``: the integrand's evaluations
-    cost nothing.  None for a case without a ``replay`` row.
+    work on the case's path (the ``replay`` row's fastest run), plus what the
+    replay itself costs per point (a check, a count and a read from its
+    tape), so the floor is an estimate that can err high.  For a case with a
+    ``per_eval`` (every case ``cases`` builds, 1-D and n-D), ``floor_us``
+    adds the integrand's arithmetic: its evaluations per integral times
+    ``arithmetic_ns`` (``per_evaluation_ns``).  ``fixed_us`` is the bare
+    quad call (the ``bare_call`` row; 1-D cases only).  None for a case
+    without a ``replay`` row.
     """
     if "replay" not in rows:
         return None
