@@ -118,6 +118,9 @@ def real_array(name, values, ndim=1):
     # A sequence that NumPy can only store as objects: it holds None, a
     # string or an int too large for int64.  Check each element as a number,
     # so that the message names the culprit.
+    if array.dtype.kind in "iuf" and not isinstance(values, np.ndarray):
+        # NumPy stores [True, 0.5] as [1.0, 0.5]: look for the bools it hid.
+        _refuse_bools(name, values, array.shape)
     if array.dtype.kind == "O" and array.ndim == 0:
         if ndim not in (None, 0):
             raise TypeError(
@@ -159,6 +162,17 @@ def real_array(name, values, ndim=1):
                 f"{short_repr(array.reshape(-1)[index])}"
             )
     return result
+
+
+def _refuse_bools(name, values, shape):
+    """TypeError, naming the element, for a bool in a sequence of numbers."""
+    flat = np.asarray(values, dtype=object).reshape(-1)
+    for index, value in enumerate(flat):
+        if isinstance(value, bool | np.bool_):
+            where = f"[{_index(shape, index)}]" if len(shape) else ""
+            raise TypeError(
+                f"{name}{where} must be a real number, got a bool {value!r}"
+            )
 
 
 def short_repr(value, limit=60):

@@ -37,7 +37,7 @@ import operator
 
 import numpy as np
 
-from kernels._validate import real_array, real_number
+from kernels._validate import real_array, real_number, short_repr
 
 # The name every user_data capsule made here carries.
 cdef const char *BUFFER_NAME = b"kernels.capsules.doubles"
@@ -288,9 +288,15 @@ cdef Py_ssize_t _slot(block_info *info, index) except -1:
             "depend on each other; make a new callable instead"
         )
     if type(index) is not int:
-        if isinstance(index, bool):
+        if isinstance(index, bool | np.bool_):
             raise TypeError("index must be an integer, got a bool")
-        index = operator.index(index)  # TypeError for 1.0, "1", None
+        try:
+            index = operator.index(index)
+        except TypeError:  # 1.0, "1", None: name the parameter
+            raise TypeError(
+                f"index must be an integer, got {type(index).__name__} "
+                f"{short_repr(index)}"
+            ) from None
     if not 0 <= index < info.n:
         raise IndexError(
             f"index {index} out of range for a buffer of {info.n} doubles"

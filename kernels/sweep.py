@@ -66,7 +66,9 @@ def check_a_values(a_values):
 
 
 def integrate_chunk_new_callable(a_values):
-    """The same integrals as ``integrate_chunk``, with a new callable per a."""
+    """The same integrals as ``integrate_chunk``, with a new callable per a
+    (every ``a`` checked first, as there)."""
+    a_values = check_a_values(a_values)
     out = np.empty(len(a_values))
     for i, a in enumerate(a_values):
         out[i] = quad(gaussian.gaussian_callable(a), -INF, INF)[0]

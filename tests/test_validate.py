@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from kernels import filters, gaussian, multidim, normal
-from kernels._validate import finite_real, integer_in_range, short_repr
+from kernels._validate import finite_real, integer_in_range, real_array, short_repr
 
 
 @pytest.mark.parametrize("value", [3, np.int64(3), np.uint8(3)])
@@ -89,3 +89,26 @@ def test_every_finite_parameter_is_checked_by_the_same_function():
 def test_short_repr_never_fails_and_stays_short(value, shown):
     assert short_repr(value) == shown
     assert len(short_repr(value)) <= 60
+
+
+@pytest.mark.parametrize(
+    ("values", "where"),
+    [
+        ([True, 0.5], r"x\[0\]"),
+        ([0.5, np.True_], r"x\[1\]"),
+        ([[1.0, 2.0], [3.0, False]], r"x\[1, 1\]"),
+    ],
+)
+def test_real_array_refuses_a_bool_that_numpy_would_make_a_number(values, where):
+    # np.asarray([True, 0.5]) is [1.0, 0.5]: the bool must not pass as 1.0.
+    with pytest.raises(TypeError, match=where + " must be a real number, got a bool"):
+        real_array("x", values, ndim=None)
+
+
+def test_set_double_names_an_index_that_is_not_an_integer():
+    from kernels import capsules
+
+    block = capsules.array_capsule([1.0, 2.0])
+    for index in (1.0, None, "0", np.True_):
+        with pytest.raises(TypeError, match="index must be an integer"):
+            capsules.set_double(block, index, 3.0)
