@@ -288,7 +288,7 @@ cdef Py_ssize_t _slot(block_info *info, index) except -1:
             "depend on each other; make a new callable instead"
         )
     if type(index) is not int:
-        if isinstance(index, bool | np.bool_):
+        if isinstance(index, (bool, np.bool_)):
             raise TypeError("index must be an integer, got a bool")
         try:
             index = operator.index(index)

@@ -379,7 +379,7 @@ def check_centre(centre):
                 f"{centre.shape}"
             )
         centre = centre.tolist()
-    if not isinstance(centre, tuple | list):
+    if not isinstance(centre, (tuple, list)):
         raise TypeError(
             "centre must be a pair (row, column) of real numbers, got "
             f"{type(centre).__name__} {short_repr(centre)}"

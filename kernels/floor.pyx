@@ -306,7 +306,7 @@ def live_tapes():
 
 
 def _flag(name, value):
-    if not isinstance(value, bool | np.bool_):
+    if not isinstance(value, (bool, np.bool_)):
         raise TypeError(f"{name} must be True or False, got {short_repr(value)}")
     return bool(value)
 
